@@ -1,0 +1,3 @@
+export { ConfigError } from './config-error';
+export { loadConfig, runOrExitOnConfigError } from './load-config';
+export { commonEnv, httpPort } from './common-env';

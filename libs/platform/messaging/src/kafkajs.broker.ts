@@ -1,0 +1,157 @@
+import {
+  Kafka,
+  logLevel as KafkaLogLevel,
+  Partitioners,
+  type Admin,
+  type Consumer,
+  type IHeaders,
+  type LogEntry,
+  type Producer,
+} from 'kafkajs';
+import type { Logger } from '@shopflow/platform/observability';
+import type {
+  ConsumerSpec,
+  MessageBroker,
+  MessageHeaders,
+  ReceivedMessage,
+  RunningConsumer,
+  TopicSpec,
+} from './message-broker.port';
+
+export interface KafkaBrokerOptions {
+  brokers: readonly string[];
+  clientId: string;
+  logger: Logger;
+}
+
+const KAFKA_TO_PINO = {
+  [KafkaLogLevel.NOTHING]: 'silent',
+  [KafkaLogLevel.ERROR]: 'error',
+  [KafkaLogLevel.WARN]: 'warn',
+  [KafkaLogLevel.INFO]: 'info',
+  [KafkaLogLevel.DEBUG]: 'debug',
+} as const;
+
+export function decodeHeaders(headers: IHeaders | undefined): MessageHeaders {
+  const decoded: MessageHeaders = {};
+  for (const [name, value] of Object.entries(headers ?? {})) {
+    if (value === undefined) continue;
+    const single = Array.isArray(value) ? value[value.length - 1] : value;
+    decoded[name] = Buffer.isBuffer(single) ? single.toString('utf8') : String(single);
+  }
+  return decoded;
+}
+
+/** The kafkajs adapter behind the MessageBroker port. */
+export class KafkajsBroker implements MessageBroker {
+  private readonly kafka: Kafka;
+  private readonly kafkaProducer: Producer;
+  private readonly admin: Admin;
+  private readonly consumers = new Set<Consumer>();
+  private producerReady?: Promise<void>;
+  private adminReady?: Promise<void>;
+
+  constructor(private readonly options: KafkaBrokerOptions) {
+    const log = options.logger.child({ component: 'kafkajs' });
+    this.kafka = new Kafka({
+      clientId: options.clientId,
+      brokers: [...options.brokers],
+      connectionTimeout: 3_000,
+      requestTimeout: 30_000,
+      logLevel: KafkaLogLevel.WARN,
+      logCreator:
+        () =>
+        ({ level, log: entry }: LogEntry) => {
+          const { message, ...rest } = entry;
+          const pinoLevel = KAFKA_TO_PINO[level as keyof typeof KAFKA_TO_PINO] ?? 'info';
+          if (pinoLevel !== 'silent') log[pinoLevel](rest, message);
+        },
+    });
+    // Idempotent producer: the broker drops retried duplicates, and acks=all (set per send)
+    // means an acknowledged message survives the loss of the leader.
+    this.kafkaProducer = this.kafka.producer({
+      idempotent: true,
+      maxInFlightRequests: 1,
+      createPartitioner: Partitioners.DefaultPartitioner,
+    });
+    this.admin = this.kafka.admin({ retry: { retries: 1 } });
+  }
+
+  readonly producer = {
+    send: async (topic: string, messages: readonly { key: string | null; value: Buffer | string; headers?: MessageHeaders }[]) => {
+      await (this.producerReady ??= this.kafkaProducer.connect());
+      await this.kafkaProducer.send({
+        topic,
+        acks: -1,
+        messages: messages.map((m) => ({ key: m.key, value: m.value, headers: m.headers })),
+      });
+    },
+  };
+
+  async startConsumer(spec: ConsumerSpec): Promise<RunningConsumer> {
+    const consumer = this.kafka.consumer({
+      groupId: spec.groupId,
+      sessionTimeout: 30_000,
+      heartbeatInterval: 3_000,
+      allowAutoTopicCreation: false,
+    });
+    this.consumers.add(consumer);
+    await consumer.connect();
+    await consumer.subscribe({ topics: [...spec.topics], fromBeginning: spec.fromBeginning ?? true });
+    await consumer.run({
+      autoCommit: false,
+      eachMessage: async ({ topic, partition, message, heartbeat }) => {
+        const received: ReceivedMessage = {
+          topic,
+          partition,
+          offset: message.offset,
+          key: message.key ? message.key.toString('utf8') : null,
+          value: message.value,
+          headers: decodeHeaders(message.headers),
+          timestamp: message.timestamp,
+        };
+        await spec.handle(received);
+        // Commit the next offset only after the handler (and its database transaction) finished.
+        await consumer.commitOffsets([{ topic, partition, offset: (BigInt(message.offset) + 1n).toString() }]);
+        await heartbeat();
+      },
+    });
+    return {
+      stop: async () => {
+        if (!this.consumers.delete(consumer)) return;
+        await consumer.disconnect();
+      },
+    };
+  }
+
+  async ensureTopics(topics: readonly TopicSpec[]): Promise<void> {
+    await (this.adminReady ??= this.admin.connect());
+    const brokerCount = (await this.admin.describeCluster()).brokers.length;
+    const existing = new Set(await this.admin.listTopics());
+    const missing = topics.filter((t) => !existing.has(t.name));
+    if (missing.length === 0) return;
+    await this.admin.createTopics({
+      waitForLeaders: true,
+      topics: missing.map((t) => {
+        const replicationFactor = Math.min(t.replicationFactor, brokerCount);
+        return {
+          topic: t.name,
+          numPartitions: t.partitions,
+          replicationFactor,
+          configEntries: [{ name: 'min.insync.replicas', value: String(Math.min(2, replicationFactor)) }],
+        };
+      }),
+    });
+  }
+
+  async ping(): Promise<void> {
+    await (this.adminReady ??= this.admin.connect());
+    await this.admin.describeCluster();
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([...this.consumers].map((c) => c.disconnect()));
+    this.consumers.clear();
+    await Promise.all([this.kafkaProducer.disconnect(), this.admin.disconnect()]);
+  }
+}

@@ -1,0 +1,61 @@
+/**
+ * The messaging port. Services and the outbox/inbox code speak only this; the kafkajs adapter is
+ * the single place that knows the client library, so it can be swapped without touching services.
+ */
+export type MessageHeaders = Record<string, string>;
+
+export interface OutgoingMessage {
+  key: string | null;
+  value: Buffer | string;
+  headers?: MessageHeaders;
+}
+
+export interface ReceivedMessage {
+  topic: string;
+  partition: number;
+  offset: string;
+  key: string | null;
+  value: Buffer | null;
+  headers: MessageHeaders;
+  timestamp: string;
+}
+
+export interface MessageProducer {
+  /** Resolves once every message is acknowledged by all in-sync replicas. */
+  send(topic: string, messages: readonly OutgoingMessage[]): Promise<void>;
+}
+
+export interface ConsumerSpec {
+  groupId: string;
+  topics: readonly string[];
+  fromBeginning?: boolean;
+  /**
+   * Called for one message at a time per partition. The offset is committed only after it
+   * resolves, so a crash mid-handler means redelivery, never loss.
+   */
+  handle(message: ReceivedMessage): Promise<void>;
+}
+
+export interface RunningConsumer {
+  /** Finishes the message in hand, commits, and leaves the consumer group. */
+  stop(): Promise<void>;
+}
+
+export interface TopicSpec {
+  name: string;
+  partitions: number;
+  replicationFactor: number;
+}
+
+export interface MessageBroker {
+  readonly producer: MessageProducer;
+  startConsumer(spec: ConsumerSpec): Promise<RunningConsumer>;
+  /** Creates missing topics (idempotent). Replication is capped at the number of brokers. */
+  ensureTopics(topics: readonly TopicSpec[]): Promise<void>;
+  /** Rejects when no broker answers. */
+  ping(): Promise<void>;
+  /** Stops every consumer, then the producer and admin connections. */
+  close(): Promise<void>;
+}
+
+export const MESSAGE_BROKER = Symbol('MESSAGE_BROKER');

@@ -1,0 +1,23 @@
+import { checkReadiness } from './health';
+
+describe('checkReadiness', () => {
+  it('is ok when every check passes', async () => {
+    const result = await checkReadiness([{ name: 'database', check: async () => undefined }]);
+    expect(result).toEqual({ status: 'ok', checks: { database: { status: 'up' } } });
+  });
+
+  it('names the failing check and its reason', async () => {
+    const result = await checkReadiness([
+      { name: 'database', check: async () => undefined },
+      { name: 'kafka', check: async () => Promise.reject(new Error('connection refused')) },
+    ]);
+    expect(result.status).toBe('error');
+    expect(result.checks['kafka']).toEqual({ status: 'down', error: 'connection refused' });
+    expect(result.checks['database']).toEqual({ status: 'up' });
+  });
+
+  it('bounds a hanging check by the timeout', async () => {
+    const result = await checkReadiness([{ name: 'kafka', check: () => new Promise(() => undefined) }], 50);
+    expect(result.checks['kafka']).toEqual({ status: 'down', error: 'no answer within 50 ms' });
+  });
+});

@@ -1,0 +1,33 @@
+import { DataSource, type DataSourceOptions, type MixedList, type EntitySchema } from 'typeorm';
+
+export interface DatabaseOptions {
+  /** mysql://user:password@host:port/schema */
+  url: string;
+  poolSize: number;
+  entities?: MixedList<string | (new () => unknown) | EntitySchema>;
+  migrations?: MixedList<string | (new () => unknown)>;
+}
+
+/**
+ * The one place DataSource options are decided, for the service and for its migration command.
+ * `synchronize` is never on: the schema changes only through reviewed migrations.
+ */
+export function createDataSource({ url, poolSize, entities = [], migrations = [] }: DatabaseOptions): DataSource {
+  const options: DataSourceOptions = {
+    type: 'mysql',
+    connectorPackage: 'mysql2',
+    url,
+    charset: 'utf8mb4_unicode_ci',
+    timezone: 'Z',
+    poolSize,
+    entities,
+    migrations,
+    migrationsTableName: 'schema_migrations',
+    migrationsTransactionMode: 'each',
+    synchronize: false,
+    migrationsRun: false,
+    logging: ['error'],
+    extra: { connectTimeout: 5_000, enableKeepAlive: true },
+  };
+  return new DataSource(options);
+}

@@ -1,0 +1,3 @@
+export { createDataSource, type DatabaseOptions } from './data-source.factory';
+export { DatabaseHealthIndicator, DatabaseModule } from './database.module';
+export { runMigrations } from './run-migrations';

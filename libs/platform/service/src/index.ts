@@ -1,0 +1,14 @@
+export { PlatformModule, type PlatformModuleOptions } from './platform.module';
+export {
+  PROBLEM_CONTENT_TYPE,
+  ProblemException,
+  toProblem,
+  ValidationFailedException,
+  type FieldError,
+  type ProblemDetails,
+} from './problem-details';
+export { ProblemDetailsFilter } from './problem-details.filter';
+export { createValidationPipe } from './validation.pipe';
+export { createServiceApp, type ServiceAppOptions } from './service-app';
+export { installGracefulShutdown, startService, type StartOptions } from './start-service';
+export { runService, type ServiceDefinition } from './run-service';

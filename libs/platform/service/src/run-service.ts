@@ -1,0 +1,70 @@
+import type { DynamicModule } from '@nestjs/common';
+import type { z } from 'zod';
+import { commonEnv, loadConfig, runOrExitOnConfigError } from '@shopflow/platform/config';
+import { KafkajsBroker, type TopicSpec } from '@shopflow/platform/messaging';
+import { createLogger, type Logger } from '@shopflow/platform/observability';
+import { runMigrations } from '@shopflow/platform/persistence';
+import { startService } from './start-service';
+
+type CommonConfig = z.output<z.ZodObject<typeof commonEnv>> & { HTTP_PORT: number };
+
+export interface ServiceDefinition<C extends CommonConfig> {
+  name: string;
+  description: string;
+  env: z.ZodObject;
+  appModule(config: C, logger: Logger): DynamicModule;
+  migrations: (new () => unknown)[];
+  topics: TopicSpec[];
+}
+
+/**
+ * A service's whole command line, the same in every image:
+ *   main.js                 start the HTTP service
+ *   main.js migrate         apply pending database migrations, then exit
+ *   main.js create-topics   create the topics this service owns and its dead-letter topics, then exit
+ */
+export function runService<C extends CommonConfig>(definition: ServiceDefinition<C>, argv = process.argv.slice(2)): void {
+  void runOrExitOnConfigError(async () => {
+    const config = loadConfig(definition.env) as C;
+    const logger = createLogger({ service: definition.name, level: config.LOG_LEVEL });
+    const command = argv[0] ?? 'serve';
+    switch (command) {
+      case 'serve':
+        await startService({
+          service: definition.name,
+          description: definition.description,
+          module: definition.appModule(config, logger),
+          logger,
+          host: config.HTTP_HOST,
+          port: config.HTTP_PORT,
+          shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS,
+        });
+        return;
+      case 'migrate': {
+        const applied = await runMigrations({ url: config.DATABASE_URL, poolSize: 1, migrations: definition.migrations });
+        logger.info({ applied }, applied.length ? `applied ${applied.length} migration(s)` : 'schema is up to date');
+        return;
+      }
+      case 'create-topics': {
+        const broker = new KafkajsBroker({
+          brokers: config.KAFKA_BROKERS,
+          clientId: `${definition.name}-admin`,
+          logger,
+        });
+        try {
+          await broker.ensureTopics(definition.topics);
+          logger.info({ topics: definition.topics.map((t) => t.name) }, 'topics ready');
+        } finally {
+          await broker.close();
+        }
+        return;
+      }
+      default:
+        process.stderr.write(`unknown command "${command}": use serve, migrate or create-topics\n`);
+        process.exit(2);
+    }
+  }).catch((error: unknown) => {
+    process.stderr.write(`${definition.name} failed to start: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exit(1);
+  });
+}

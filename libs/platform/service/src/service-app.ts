@@ -1,0 +1,90 @@
+import type { IncomingMessage } from 'node:http';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import type { DynamicModule, Type } from '@nestjs/common';
+import {
+  CORRELATION_HEADER,
+  correlationIdFrom,
+  Metrics,
+  PinoNestLogger,
+  runWithCorrelationId,
+  type Logger,
+} from '@shopflow/platform/observability';
+import { ProblemDetailsFilter } from './problem-details.filter';
+import { createValidationPipe } from './validation.pipe';
+
+export interface ServiceAppOptions {
+  service: string;
+  module: DynamicModule | Type;
+  logger: Logger;
+  /** Shown in the OpenAPI document. */
+  description?: string;
+}
+
+/**
+ * Builds (but does not start) a service's HTTP application with everything a service shares:
+ * correlation ids, JSON logs, the request duration histogram, problem+json errors, validation and
+ * OpenAPI. Tests use it directly with `app.inject()`; `startService` adds listen and shutdown.
+ */
+export async function createServiceApp({ service, module, logger, description }: ServiceAppOptions) {
+  const adapter = new FastifyAdapter({
+    // Fastify's own request logging stays off: the onResponse hook below logs one line per request.
+    logger: false,
+    genReqId: (req: IncomingMessage) => correlationIdFrom(req.headers[CORRELATION_HEADER]),
+    bodyLimit: 1_048_576,
+    return503OnClosing: true,
+  });
+  const app = await NestFactory.create<NestFastifyApplication>(module, adapter, {
+    logger: new PinoNestLogger(logger),
+    bufferLogs: false,
+  });
+
+  const metrics = app.get(Metrics);
+  const fastify = app.getHttpAdapter().getInstance();
+  fastify.addHook('onRequest', (request, reply, done) => {
+    void reply.header(CORRELATION_HEADER, request.id);
+    runWithCorrelationId(request.id, done);
+  });
+  fastify.addHook('onResponse', (request, reply, done) => {
+    // The route template (e.g. /v1/orders/:id), never the raw URL, keeps label cardinality bounded.
+    const route = request.routeOptions.url ?? 'unmatched';
+    const seconds = reply.elapsedTime / 1000;
+    metrics.httpRequestDuration.observe({ method: request.method, route, status_code: reply.statusCode }, seconds);
+    if (route !== '/metrics' && !route.startsWith('/health')) {
+      runWithCorrelationId(request.id, () =>
+        logger.info(
+          { method: request.method, route, url: request.url, statusCode: reply.statusCode, ms: Math.round(reply.elapsedTime) },
+          'request completed',
+        ),
+      );
+    }
+    done();
+  });
+  // Once closing has begun, in-flight responses close their keep-alive connection; otherwise the
+  // socket would sit idle after the last response and hold close() open until its keep-alive timeout.
+  let draining = false;
+  fastify.addHook('preClose', (done) => {
+    draining = true;
+    done();
+  });
+  fastify.addHook('onSend', (_request, reply, payload, done) => {
+    if (draining) void reply.header('connection', 'close');
+    done(null, payload);
+  });
+
+  app.useGlobalFilters(new ProblemDetailsFilter());
+  app.useGlobalPipes(createValidationPipe());
+
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setTitle(`${service} service`)
+      .setDescription(description ?? '')
+      .setVersion('1')
+      .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' })
+      .build(),
+  );
+  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
+  return app;
+}

@@ -1,0 +1,6 @@
+export { captureLogger } from './capture-logger';
+export { eventually, type EventuallyOptions } from './eventually';
+export { freePort } from './free-port';
+export { spawnService, waitUntilReady, type ServiceProcess } from './service-process';
+export { TcpProxy } from './tcp-proxy';
+export { databaseUrl, kafkaBrokers, requireTestEnv, serviceEnv } from './test-env';

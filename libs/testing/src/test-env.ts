@@ -1,0 +1,34 @@
+import type { ServiceName } from '@shopflow/contracts';
+
+/**
+ * Infrastructure for integration tests, provided by `npm test` (tools/test/run-tests.mjs): a real
+ * Kafka broker and freshly provisioned, migrated test schemas. A test run without it fails loudly.
+ */
+export function requireTestEnv(name: string): string {
+  const value = process.env[name];
+  if (!value) {
+    throw new Error(`${name} is not set: run integration tests through \`npm test\`, which starts Kafka and MySQL`);
+  }
+  return value;
+}
+
+export const kafkaBrokers = (): string[] => requireTestEnv('KAFKA_BROKERS').split(',');
+
+/** The DATABASE_URL of a service's test schema, as its own least-privileged user. */
+export function databaseUrl(service: ServiceName): string {
+  const url = requireTestEnv(`${service.toUpperCase()}_DATABASE_URL`);
+  // Refuse anything that is not a test schema: these tests drop and fill tables.
+  if (!/\/test_[A-Za-z0-9_]+$/.test(url)) throw new Error(`refusing to test against non-test database ${url}`);
+  return url;
+}
+
+/** The base environment a service process needs, pointed at the test infrastructure. */
+export function serviceEnv(service: ServiceName): Record<string, string> {
+  return {
+    NODE_ENV: 'test',
+    LOG_LEVEL: 'info',
+    DATABASE_URL: databaseUrl(service),
+    KAFKA_BROKERS: kafkaBrokers().join(','),
+    KAFKA_CLIENT_ID: `${service}-test`,
+  };
+}
