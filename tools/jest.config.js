@@ -1,0 +1,1 @@
+module.exports = { ...require('../jest.preset.js'), displayName: 'workspace', rootDir: __dirname, testPathIgnorePatterns: ['/.cache/'] };

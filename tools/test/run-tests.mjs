@@ -1,0 +1,45 @@
+#!/usr/bin/env node
+// `npm test`: every test (unit, integration, end-to-end) against real infrastructure that this
+// script provides: Apache Kafka (started here unless KAFKA_BROKERS is set) and fresh test schemas
+// on the MySQL/MariaDB server at MYSQL_ADMIN_URL. Extra arguments go to jest.
+import { join } from 'node:path';
+import { buildServices, ensureKafka, InfraError, migrateAndCreateTopics, prepareDatabases, ROOT, run } from '../dev/infra.mjs';
+
+const TEST_KAFKA_PORT = 39092;
+
+async function main() {
+  const started = Date.now();
+  const databaseUrls = await prepareDatabases({ prefix: 'test_', fresh: true });
+  const kafka = await ensureKafka({ port: TEST_KAFKA_PORT, dataDir: join(ROOT, 'tools/kafka/.cache/test-run') });
+  let exitCode = 1;
+  const stopOnSignal = async () => {
+    await kafka.stop();
+    process.exit(130);
+  };
+  process.once('SIGINT', stopOnSignal);
+  process.once('SIGTERM', stopOnSignal);
+  try {
+    await buildServices();
+    await migrateAndCreateTopics(databaseUrls, kafka.brokers);
+    process.stdout.write(`\u203a infrastructure ready in ${((Date.now() - started) / 1000).toFixed(1)} s; running jest\n`);
+    exitCode = await run(join(ROOT, 'node_modules/.bin/jest'), ['--ci', ...process.argv.slice(2)], {
+      env: {
+        KAFKA_BROKERS: kafka.brokers,
+        AUTH_DATABASE_URL: databaseUrls.auth,
+        CATALOG_DATABASE_URL: databaseUrls.catalog,
+        ORDER_DATABASE_URL: databaseUrls.order,
+      },
+    }).then(
+      () => 0,
+      () => 1,
+    );
+  } finally {
+    await kafka.stop();
+  }
+  process.exit(exitCode);
+}
+
+main().catch((error) => {
+  process.stderr.write(error instanceof InfraError ? `npm test: ${error.message}\n` : `${error.stack}\n`);
+  process.exit(1);
+});
