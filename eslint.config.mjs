@@ -28,8 +28,27 @@ const boundaries = {
   ],
 };
 
+/** Tests may also use the testing lib (real-infrastructure helpers); production code may not. */
+const testBoundaries = {
+  ...boundaries,
+  depConstraints: boundaries.depConstraints.map((c) =>
+    c.sourceTag === 'type:platform' || c.sourceTag === 'type:contracts'
+      ? { ...c, onlyDependOnLibsWithTags: [...c.onlyDependOnLibsWithTags, 'type:testing'] }
+      : c,
+  ),
+};
+
 export default tseslint.config(
-  { ignores: ['**/dist', '**/node_modules', '**/coverage', '**/.nx', 'tools/kafka/.cache', '**/webpack.config.js'] },
+  {
+    ignores: [
+      '**/dist',
+      '**/node_modules',
+      '**/coverage',
+      '**/.nx',
+      'tools/kafka/.cache',
+      '**/webpack.config.js',
+    ],
+  },
   ...nx.configs['flat/base'],
   ...nx.configs['flat/typescript'],
   prettier,
@@ -47,7 +66,10 @@ export default tseslint.config(
   },
   {
     files: ['**/*.spec.ts', '**/*.int-spec.ts', '**/*.e2e-spec.ts'],
-    rules: { '@typescript-eslint/no-non-null-assertion': 'off' },
+    rules: {
+      '@nx/enforce-module-boundaries': ['error', testBoundaries],
+      '@typescript-eslint/no-non-null-assertion': 'off',
+    },
   },
   {
     files: ['**/*.mjs', '**/*.js', '**/*.cjs'],

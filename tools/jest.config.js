@@ -1,1 +1,6 @@
-module.exports = { ...require('../jest.preset.js'), displayName: 'workspace', rootDir: __dirname, testPathIgnorePatterns: ['/.cache/'] };
+module.exports = {
+  ...require('../jest.preset.js'),
+  displayName: 'workspace',
+  rootDir: __dirname,
+  testPathIgnorePatterns: ['/.cache/'],
+};

@@ -17,7 +17,11 @@ export async function provisionDatabases({ adminUrl = DEFAULT_ADMIN_URL, prefix 
   const admin = new URL(adminUrl);
   let connection;
   try {
-    connection = await mysql.createConnection({ uri: adminUrl, connectTimeout: 5000, multipleStatements: false });
+    connection = await mysql.createConnection({
+      uri: adminUrl,
+      connectTimeout: 5000,
+      multipleStatements: false,
+    });
   } catch (error) {
     throw new Error(
       `cannot reach MySQL at ${admin.host} as ${admin.username || 'root'} (${error.code ?? error.message}): ` +
@@ -53,7 +57,8 @@ if (import.meta.url === pathToFileURL(process.argv[1]).href) {
     fresh: process.argv.includes('--fresh'),
   }).then(
     (urls) => {
-      for (const [service, url] of Object.entries(urls)) console.log(`${service}: ${url.replace(/:[^:@/]+@/, ':***@')}`);
+      for (const [service, url] of Object.entries(urls))
+        console.log(`${service}: ${url.replace(/:[^:@/]+@/, ':***@')}`);
     },
     (error) => {
       console.error(`db: ${error.message}`);

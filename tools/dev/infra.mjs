@@ -42,7 +42,9 @@ export async function ensureKafka({ port, dataDir, brokers = 1 }) {
   const configured = process.env.KAFKA_BROKERS;
   if (configured) {
     if (!(await reachable(configured.split(',')[0]))) {
-      throw new InfraError(`KAFKA_BROKERS=${configured} is not reachable: start that broker or unset KAFKA_BROKERS`);
+      throw new InfraError(
+        `KAFKA_BROKERS=${configured} is not reachable: start that broker or unset KAFKA_BROKERS`,
+      );
     }
     step(`using Kafka at ${configured}`);
     return { brokers: configured, stop: async () => undefined };
@@ -55,8 +57,12 @@ export async function ensureKafka({ port, dataDir, brokers = 1 }) {
     );
   }
   const { startKafka, KAFKA_VERSION } = await import('../kafka/kafka.mjs');
-  step(`starting Apache Kafka ${KAFKA_VERSION} (KRaft, ${brokers} node${brokers > 1 ? 's' : ''}) on 127.0.0.1:${port}`);
-  const kafka = await startKafka({ brokers, port, dataDir });
+  step(
+    `starting Apache Kafka ${KAFKA_VERSION} (KRaft, ${brokers} node${brokers > 1 ? 's' : ''}) on 127.0.0.1:${port}`,
+  );
+  const kafka = await startKafka({ brokers, port, dataDir }).catch((error) => {
+    throw new InfraError(error.message);
+  });
   return { brokers: kafka.bootstrapServers, stop: () => kafka.stop() };
 }
 
@@ -83,17 +89,35 @@ export function run(command, args, { env = {}, quiet = false } = {}) {
     child.stderr?.on('data', (d) => (output += d));
     child.once('error', reject);
     child.once('exit', (code) =>
-      code === 0 ? resolve(output) : reject(new InfraError(`${command} ${args.join(' ')} failed (${code})\n${output}`)),
+      code === 0
+        ? resolve(output)
+        : reject(new InfraError(`${command} ${args.join(' ')} failed (${code})\n${output}`)),
     );
   });
 }
 
+/** Type errors, lint (module boundaries included) and formatting: the build and jest skip type checks. */
+export async function checkSources() {
+  step('checking types, lint and formatting');
+  await Promise.all([
+    run(join(ROOT, 'node_modules/.bin/nx'), ['run-many', '-t', 'typecheck', 'lint'], {
+      quiet: true,
+      env: { NX_DAEMON: 'false', NX_NO_CLOUD: 'true' },
+    }),
+    run(join(ROOT, 'node_modules/.bin/prettier'), ['--check', '--log-level', 'warn', '.'], { quiet: true }),
+  ]);
+}
+
 export async function buildServices() {
   step('building services');
-  await run(join(ROOT, 'node_modules/.bin/nx'), ['run-many', '-t', 'build', `--projects=${SERVICES.join(',')}`], {
-    quiet: true,
-    env: { NX_DAEMON: 'false', NX_NO_CLOUD: 'true' },
-  });
+  await run(
+    join(ROOT, 'node_modules/.bin/nx'),
+    ['run-many', '-t', 'build', `--projects=${SERVICES.join(',')}`],
+    {
+      quiet: true,
+      env: { NX_DAEMON: 'false', NX_NO_CLOUD: 'true' },
+    },
+  );
 }
 
 /** Runs each built service's own `migrate` and `create-topics` commands, as a deployment would. */

@@ -60,7 +60,7 @@ describe('module boundaries (ESLint with @nx/enforce-module-boundaries)', () => 
   }, 180_000);
 
   it("fails lint when a service imports another service's code", () => {
-    expect(errors.crossApp.join("\n")).toMatch(/Imports of apps are forbidden|relative or absolute path/);
+    expect(errors.crossApp.join('\n')).toMatch(/Imports of apps are forbidden|relative or absolute path/);
   });
 
   it('fails lint when the contracts lib imports a framework', () => {

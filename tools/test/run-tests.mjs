@@ -3,14 +3,26 @@
 // script provides: Apache Kafka (started here unless KAFKA_BROKERS is set) and fresh test schemas
 // on the MySQL/MariaDB server at MYSQL_ADMIN_URL. Extra arguments go to jest.
 import { join } from 'node:path';
-import { buildServices, ensureKafka, InfraError, migrateAndCreateTopics, prepareDatabases, ROOT, run } from '../dev/infra.mjs';
+import {
+  buildServices,
+  checkSources,
+  ensureKafka,
+  InfraError,
+  migrateAndCreateTopics,
+  prepareDatabases,
+  ROOT,
+  run,
+} from '../dev/infra.mjs';
 
 const TEST_KAFKA_PORT = 39092;
 
 async function main() {
   const started = Date.now();
   const databaseUrls = await prepareDatabases({ prefix: 'test_', fresh: true });
-  const kafka = await ensureKafka({ port: TEST_KAFKA_PORT, dataDir: join(ROOT, 'tools/kafka/.cache/test-run') });
+  const kafka = await ensureKafka({
+    port: TEST_KAFKA_PORT,
+    dataDir: join(ROOT, 'tools/kafka/.cache/test-run'),
+  });
   let exitCode = 1;
   const stopOnSignal = async () => {
     await kafka.stop();
@@ -19,9 +31,12 @@ async function main() {
   process.once('SIGINT', stopOnSignal);
   process.once('SIGTERM', stopOnSignal);
   try {
+    await checkSources();
     await buildServices();
     await migrateAndCreateTopics(databaseUrls, kafka.brokers);
-    process.stdout.write(`\u203a infrastructure ready in ${((Date.now() - started) / 1000).toFixed(1)} s; running jest\n`);
+    process.stdout.write(
+      `\u203a infrastructure ready in ${((Date.now() - started) / 1000).toFixed(1)} s; running jest\n`,
+    );
     exitCode = await run(join(ROOT, 'node_modules/.bin/jest'), ['--ci', ...process.argv.slice(2)], {
       env: {
         KAFKA_BROKERS: kafka.brokers,

@@ -11,9 +11,16 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [
-        PlatformModule.forRoot({ service: 'auth', healthIndicators: [DatabaseHealthIndicator, KafkaHealthIndicator] }),
+        PlatformModule.forRoot({
+          service: 'auth',
+          healthIndicators: [DatabaseHealthIndicator, KafkaHealthIndicator],
+        }),
         DatabaseModule.forRoot({ url: config.DATABASE_URL, poolSize: config.DATABASE_POOL_SIZE }),
-        MessagingModule.forRoot({ brokers: config.KAFKA_BROKERS, clientId: config.KAFKA_CLIENT_ID ?? 'auth', logger }),
+        MessagingModule.forRoot({
+          brokers: config.KAFKA_BROKERS,
+          clientId: config.KAFKA_CLIENT_ID ?? 'auth',
+          logger,
+        }),
       ],
     };
   }

@@ -11,9 +11,16 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [
-        PlatformModule.forRoot({ service: 'catalog', healthIndicators: [DatabaseHealthIndicator, KafkaHealthIndicator] }),
+        PlatformModule.forRoot({
+          service: 'catalog',
+          healthIndicators: [DatabaseHealthIndicator, KafkaHealthIndicator],
+        }),
         DatabaseModule.forRoot({ url: config.DATABASE_URL, poolSize: config.DATABASE_POOL_SIZE }),
-        MessagingModule.forRoot({ brokers: config.KAFKA_BROKERS, clientId: config.KAFKA_CLIENT_ID ?? 'catalog', logger }),
+        MessagingModule.forRoot({
+          brokers: config.KAFKA_BROKERS,
+          clientId: config.KAFKA_CLIENT_ID ?? 'catalog',
+          logger,
+        }),
       ],
     };
   }

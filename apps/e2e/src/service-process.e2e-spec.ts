@@ -1,5 +1,13 @@
 import type { ServiceName } from '@shopflow/contracts';
-import { eventually, freePort, serviceEnv, spawnService, TcpProxy, waitUntilReady, type ServiceProcess } from '@shopflow/testing';
+import {
+  eventually,
+  freePort,
+  serviceEnv,
+  spawnService,
+  TcpProxy,
+  waitUntilReady,
+  type ServiceProcess,
+} from '@shopflow/testing';
 
 /** Each service as the separate process it is in production: start-up, probes, shutdown, bad config. */
 describe.each(['auth', 'catalog', 'order'] as ServiceName[])('%s service process', (service) => {
@@ -17,12 +25,14 @@ describe.each(['auth', 'catalog', 'order'] as ServiceName[])('%s service process
     expect(ready).toEqual({ status: 'ok', checks: { database: { status: 'up' }, kafka: { status: 'up' } } });
     expect((await fetch(`${proc.baseUrl}/health/live`)).status).toBe(200);
     const docs = await fetch(`${proc.baseUrl}/docs-json`);
-    expect((await docs.json()).info.title).toBe(`${service} service`);
+    expect(((await docs.json()) as { info: { title: string } }).info.title).toBe(`${service} service`);
     const metrics = await (await fetch(`${proc.baseUrl}/metrics`)).text();
     expect(metrics).toContain('process_resident_memory_bytes');
     expect(metrics).toContain('http_request_duration_seconds_bucket');
 
-    const response = await fetch(`${proc.baseUrl}/health/live`, { headers: { 'x-correlation-id': `e2e-${service}` } });
+    const response = await fetch(`${proc.baseUrl}/health/live`, {
+      headers: { 'x-correlation-id': `e2e-${service}` },
+    });
     expect(response.headers.get('x-correlation-id')).toBe(`e2e-${service}`);
 
     const stoppedAt = Date.now();
@@ -31,12 +41,17 @@ describe.each(['auth', 'catalog', 'order'] as ServiceName[])('%s service process
     const lines = proc.output().trim().split('\n');
     // Every line on stdout is JSON (pino), and the last ones tell the shutdown story.
     expect(lines.every((line) => line.startsWith('{'))).toBe(true);
-    expect(lines.map((line) => JSON.parse(line).msg)).toEqual(expect.arrayContaining(['shutting down', 'stopped']));
+    expect(lines.map((line) => JSON.parse(line).msg)).toEqual(
+      expect.arrayContaining(['shutting down', 'stopped']),
+    );
   });
 
   it.each([
     [{ DATABASE_URL: undefined }, 'invalid configuration: DATABASE_URL is required'],
-    [{ KAFKA_BROKERS: 'not a broker list' }, 'invalid configuration: KAFKA_BROKERS is invalid: must be a comma-separated list of host:port'],
+    [
+      { KAFKA_BROKERS: 'not a broker list' },
+      'invalid configuration: KAFKA_BROKERS is invalid: must be a comma-separated list of host:port',
+    ],
     [{ HTTP_PORT: 'eighty' }, 'invalid configuration: HTTP_PORT is invalid'],
   ])('exits 1 with one line naming the bad variable (%o)', async (override, expected) => {
     proc = spawnService(service, { ...serviceEnv(service), ...override });
@@ -52,7 +67,11 @@ describe('readiness when the database goes away', () => {
     const url = new URL(serviceEnv('auth').DATABASE_URL);
     const proxy = await TcpProxy.start({ host: url.hostname, port: Number(url.port || 3306) });
     url.host = `127.0.0.1:${proxy.port}`;
-    const proc = spawnService('auth', { ...serviceEnv('auth'), DATABASE_URL: url.toString(), HTTP_PORT: String(await freePort()) });
+    const proc = spawnService('auth', {
+      ...serviceEnv('auth'),
+      DATABASE_URL: url.toString(),
+      HTTP_PORT: String(await freePort()),
+    });
     try {
       await waitUntilReady(proc);
       await proxy.cut();

@@ -7,7 +7,9 @@ import type { ServiceName } from '@shopflow/contracts';
 export function requireTestEnv(name: string): string {
   const value = process.env[name];
   if (!value) {
-    throw new Error(`${name} is not set: run integration tests through \`npm test\`, which starts Kafka and MySQL`);
+    throw new Error(
+      `${name} is not set: run integration tests through \`npm test\`, which starts Kafka and MySQL`,
+    );
   }
   return value;
 }
@@ -18,7 +20,8 @@ export const kafkaBrokers = (): string[] => requireTestEnv('KAFKA_BROKERS').spli
 export function databaseUrl(service: ServiceName): string {
   const url = requireTestEnv(`${service.toUpperCase()}_DATABASE_URL`);
   // Refuse anything that is not a test schema: these tests drop and fill tables.
-  if (!/\/test_[A-Za-z0-9_]+$/.test(url)) throw new Error(`refusing to test against non-test database ${url}`);
+  if (!/\/test_[A-Za-z0-9_]+$/.test(url))
+    throw new Error(`refusing to test against non-test database ${url}`);
   return url;
 }
 

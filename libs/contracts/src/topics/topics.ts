@@ -42,7 +42,7 @@ export const TOPICS = {
     replicationFactor: 3,
     key: 'orderId',
     eventTypes: ['StockReserved', 'StockRejected', 'StockReleased'],
-    description: "Outcomes of stock reservations made for orders.",
+    description: 'Outcomes of stock reservations made for orders.',
   },
   orderEvents: {
     name: 'order.events',
@@ -79,10 +79,15 @@ export const CONSUMER_GROUPS = {
 } as const satisfies Record<string, ConsumerGroupDefinition>;
 
 /** Every topic a service must create: the ones it owns plus its groups' dead-letter topics. */
-export function topicsCreatedBy(service: ServiceName): { name: string; partitions: number; replicationFactor: number }[] {
+export function topicsCreatedBy(
+  service: ServiceName,
+): { name: string; partitions: number; replicationFactor: number }[] {
   const owned = Object.values(TOPICS as Record<string, TopicDefinition>).filter((t) => t.owner === service);
   const deadLetters = Object.values(CONSUMER_GROUPS as Record<string, ConsumerGroupDefinition>)
     .filter((g) => g.service === service)
     .map((g) => ({ name: g.deadLetterTopic, partitions: 1, replicationFactor: 3 }));
-  return [...owned.map(({ name, partitions, replicationFactor }) => ({ name, partitions, replicationFactor })), ...deadLetters];
+  return [
+    ...owned.map(({ name, partitions, replicationFactor }) => ({ name, partitions, replicationFactor })),
+    ...deadLetters,
+  ];
 }

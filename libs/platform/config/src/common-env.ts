@@ -9,7 +9,10 @@ export const commonEnv = {
   HTTP_HOST: z.string().default('0.0.0.0'),
   DATABASE_URL: z
     .string()
-    .regex(/^mysql:\/\/[^/]+\/[A-Za-z0-9_]+(\?.*)?$/, 'must look like mysql://user:password@host:3306/schema'),
+    .regex(
+      /^mysql:\/\/[^/]+\/[A-Za-z0-9_]+(\?.*)?$/,
+      'must look like mysql://user:password@host:3306/schema',
+    ),
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(10),
   KAFKA_BROKERS: z
     .string()

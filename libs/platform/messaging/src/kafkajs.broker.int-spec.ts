@@ -4,7 +4,11 @@ import { KafkajsBroker } from './kafkajs.broker';
 import type { ReceivedMessage, RunningConsumer } from './message-broker.port';
 
 describe('KafkajsBroker (real Kafka)', () => {
-  const broker = new KafkajsBroker({ brokers: kafkaBrokers(), clientId: 'messaging-int-spec', logger: captureLogger().logger });
+  const broker = new KafkajsBroker({
+    brokers: kafkaBrokers(),
+    clientId: 'messaging-int-spec',
+    logger: captureLogger().logger,
+  });
   let consumer: RunningConsumer | undefined;
 
   afterEach(() => consumer?.stop());
@@ -29,7 +33,11 @@ describe('KafkajsBroker (real Kafka)', () => {
       },
     });
     await broker.producer.send(topic, [
-      { key: 'order-1', value: JSON.stringify({ n: 1 }), headers: { 'x-correlation-id': 'corr-1', 'event-type': 'Test' } },
+      {
+        key: 'order-1',
+        value: JSON.stringify({ n: 1 }),
+        headers: { 'x-correlation-id': 'corr-1', 'event-type': 'Test' },
+      },
       { key: 'order-2', value: Buffer.from('{"n":2}'), headers: { 'x-correlation-id': 'corr-2' } },
     ]);
 

@@ -78,7 +78,10 @@ export class KafkajsBroker implements MessageBroker {
   }
 
   readonly producer = {
-    send: async (topic: string, messages: readonly { key: string | null; value: Buffer | string; headers?: MessageHeaders }[]) => {
+    send: async (
+      topic: string,
+      messages: readonly { key: string | null; value: Buffer | string; headers?: MessageHeaders }[],
+    ) => {
       await (this.producerReady ??= this.kafkaProducer.connect());
       await this.kafkaProducer.send({
         topic,
@@ -112,7 +115,9 @@ export class KafkajsBroker implements MessageBroker {
         };
         await spec.handle(received);
         // Commit the next offset only after the handler (and its database transaction) finished.
-        await consumer.commitOffsets([{ topic, partition, offset: (BigInt(message.offset) + 1n).toString() }]);
+        await consumer.commitOffsets([
+          { topic, partition, offset: (BigInt(message.offset) + 1n).toString() },
+        ]);
         await heartbeat();
       },
     });

@@ -15,7 +15,10 @@ export interface Readiness {
 }
 
 /** Runs every check concurrently, each bounded by `timeoutMs`, so a hung dependency cannot hang the probe. */
-export async function checkReadiness(indicators: readonly HealthIndicator[], timeoutMs = 2000): Promise<Readiness> {
+export async function checkReadiness(
+  indicators: readonly HealthIndicator[],
+  timeoutMs = 2000,
+): Promise<Readiness> {
   const results = await Promise.all(
     indicators.map(async (indicator): Promise<[string, CheckResult]> => {
       let timer: NodeJS.Timeout | undefined;
@@ -26,7 +29,10 @@ export async function checkReadiness(indicators: readonly HealthIndicator[], tim
         await Promise.race([indicator.check(), timeout]);
         return [indicator.name, { status: 'up' }];
       } catch (error) {
-        return [indicator.name, { status: 'down', error: error instanceof Error ? error.message : String(error) }];
+        return [
+          indicator.name,
+          { status: 'down', error: error instanceof Error ? error.message : String(error) },
+        ];
       } finally {
         clearTimeout(timer);
       }

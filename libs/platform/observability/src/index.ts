@@ -1,5 +1,16 @@
-export { CORRELATION_HEADER, correlationIdFrom, currentCorrelationId, runWithCorrelationId } from './correlation';
+export {
+  CORRELATION_HEADER,
+  correlationIdFrom,
+  currentCorrelationId,
+  runWithCorrelationId,
+} from './correlation';
 export { createLogger, REDACTED_PATHS, type Logger, type LoggerOptions } from './logger';
 export { PinoNestLogger } from './nest-logger';
 export { Metrics } from './metrics';
-export { checkReadiness, HEALTH_INDICATORS, type CheckResult, type HealthIndicator, type Readiness } from './health';
+export {
+  checkReadiness,
+  HEALTH_INDICATORS,
+  type CheckResult,
+  type HealthIndicator,
+  type Readiness,
+} from './health';

@@ -28,8 +28,15 @@ export class Metrics {
     return this.existing(name) ?? new Gauge({ name, help, labelNames, registers: [this.registry] });
   }
 
-  histogram<L extends string>(name: string, help: string, labelNames: readonly L[], buckets: number[]): Histogram<L> {
-    return this.existing(name) ?? new Histogram({ name, help, labelNames, buckets, registers: [this.registry] });
+  histogram<L extends string>(
+    name: string,
+    help: string,
+    labelNames: readonly L[],
+    buckets: number[],
+  ): Histogram<L> {
+    return (
+      this.existing(name) ?? new Histogram({ name, help, labelNames, buckets, registers: [this.registry] })
+    );
   }
 
   private existing<M>(name: string): M | undefined {

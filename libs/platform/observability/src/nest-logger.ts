@@ -24,7 +24,11 @@ export class PinoNestLogger implements LoggerService {
     this.write('fatal', message, params);
   }
 
-  private write(level: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace', message: unknown, params: unknown[]) {
+  private write(
+    level: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace',
+    message: unknown,
+    params: unknown[],
+  ) {
     // Nest passes the context last; an error log may carry a stack before it.
     const context = typeof params.at(-1) === 'string' ? (params.at(-1) as string) : undefined;
     const stack = params.length > 1 && typeof params[0] === 'string' ? params[0] : undefined;

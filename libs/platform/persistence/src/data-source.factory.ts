@@ -12,7 +12,12 @@ export interface DatabaseOptions {
  * The one place DataSource options are decided, for the service and for its migration command.
  * `synchronize` is never on: the schema changes only through reviewed migrations.
  */
-export function createDataSource({ url, poolSize, entities = [], migrations = [] }: DatabaseOptions): DataSource {
+export function createDataSource({
+  url,
+  poolSize,
+  entities = [],
+  migrations = [],
+}: DatabaseOptions): DataSource {
   const options: DataSourceOptions = {
     type: 'mysql',
     connectorPackage: 'mysql2',

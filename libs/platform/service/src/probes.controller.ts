@@ -1,7 +1,12 @@
 import { Controller, Get, Header, HttpStatus, Inject, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import { checkReadiness, HEALTH_INDICATORS, Metrics, type HealthIndicator } from '@shopflow/platform/observability';
+import {
+  checkReadiness,
+  HEALTH_INDICATORS,
+  Metrics,
+  type HealthIndicator,
+} from '@shopflow/platform/observability';
 
 /** Liveness, readiness and Prometheus metrics: for the orchestrator and the scraper, not for clients. */
 @ApiExcludeController()
@@ -20,7 +25,9 @@ export class ProbesController {
   @Get('health/ready')
   async ready(@Res() reply: FastifyReply) {
     const readiness = await checkReadiness(this.indicators);
-    await reply.status(readiness.status === 'ok' ? HttpStatus.OK : HttpStatus.SERVICE_UNAVAILABLE).send(readiness);
+    await reply
+      .status(readiness.status === 'ok' ? HttpStatus.OK : HttpStatus.SERVICE_UNAVAILABLE)
+      .send(readiness);
   }
 
   @Get('metrics')

@@ -14,6 +14,10 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     const problem = toProblem(exception, request.url);
     problem.correlationId = request.id;
     if (problem.status >= 500) this.logger.error(exception instanceof Error ? exception : String(exception));
-    void http.getResponse<FastifyReply>().status(problem.status).header('content-type', PROBLEM_CONTENT_TYPE).send(problem);
+    void http
+      .getResponse<FastifyReply>()
+      .status(problem.status)
+      .header('content-type', PROBLEM_CONTENT_TYPE)
+      .send(problem);
   }
 }

@@ -44,7 +44,12 @@ export class ProblemException extends HttpException {
 /** Turns anything thrown into a problem document. Nothing of a 5xx's internals is exposed. */
 export function toProblem(error: unknown, instance?: string): ProblemDetails {
   const status = statusOf(error);
-  const problem: ProblemDetails = { type: 'about:blank', title: STATUS_CODES[status] ?? 'Error', status, instance };
+  const problem: ProblemDetails = {
+    type: 'about:blank',
+    title: STATUS_CODES[status] ?? 'Error',
+    status,
+    instance,
+  };
   if (status >= 500) {
     problem.detail = 'An unexpected error occurred.';
     return problem;

@@ -23,7 +23,10 @@ export interface ServiceDefinition<C extends CommonConfig> {
  *   main.js migrate         apply pending database migrations, then exit
  *   main.js create-topics   create the topics this service owns and its dead-letter topics, then exit
  */
-export function runService<C extends CommonConfig>(definition: ServiceDefinition<C>, argv = process.argv.slice(2)): void {
+export function runService<C extends CommonConfig>(
+  definition: ServiceDefinition<C>,
+  argv = process.argv.slice(2),
+): void {
   void runOrExitOnConfigError(async () => {
     const config = loadConfig(definition.env) as C;
     const logger = createLogger({ service: definition.name, level: config.LOG_LEVEL });
@@ -41,8 +44,15 @@ export function runService<C extends CommonConfig>(definition: ServiceDefinition
         });
         return;
       case 'migrate': {
-        const applied = await runMigrations({ url: config.DATABASE_URL, poolSize: 1, migrations: definition.migrations });
-        logger.info({ applied }, applied.length ? `applied ${applied.length} migration(s)` : 'schema is up to date');
+        const applied = await runMigrations({
+          url: config.DATABASE_URL,
+          poolSize: 1,
+          migrations: definition.migrations,
+        });
+        logger.info(
+          { applied },
+          applied.length ? `applied ${applied.length} migration(s)` : 'schema is up to date',
+        );
         return;
       }
       case 'create-topics': {
@@ -64,7 +74,9 @@ export function runService<C extends CommonConfig>(definition: ServiceDefinition
         process.exit(2);
     }
   }).catch((error: unknown) => {
-    process.stderr.write(`${definition.name} failed to start: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.stderr.write(
+      `${definition.name} failed to start: ${error instanceof Error ? error.message : String(error)}\n`,
+    );
     process.exit(1);
   });
 }

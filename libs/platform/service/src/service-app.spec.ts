@@ -1,3 +1,4 @@
+import type { AddressInfo } from 'node:net';
 import { Body, ConflictException, Controller, Get, HttpStatus, Module, Param, Post } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { ApiProperty } from '@nestjs/swagger';
@@ -69,11 +70,20 @@ describe('service app', () => {
   const inject = (options: Parameters<NestFastifyApplication['inject']>[0]) => app.inject(options);
 
   it('answers a validation failure with 400 problem+json listing the failing fields', async () => {
-    const res = await inject({ method: 'POST', url: '/things', payload: { email: 'nope', quantity: 99, extra: 1 } });
+    const res = await inject({
+      method: 'POST',
+      url: '/things',
+      payload: { email: 'nope', quantity: 99, extra: 1 },
+    });
     expect(res.statusCode).toBe(400);
     expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
     const body = res.json();
-    expect(body).toMatchObject({ type: 'about:blank', title: 'Bad Request', status: 400, instance: '/things' });
+    expect(body).toMatchObject({
+      type: 'about:blank',
+      title: 'Bad Request',
+      status: 400,
+      instance: '/things',
+    });
     expect(body.errors.map((e: { field: string }) => e.field).sort()).toEqual(['email', 'extra', 'quantity']);
   });
 
@@ -105,24 +115,44 @@ describe('service app', () => {
   });
 
   it('answers an unexpected error with 500 and no internals, and logs it', async () => {
-    const res = await inject({ method: 'GET', url: '/things/boom', headers: { 'x-correlation-id': 'boom-1' } });
+    const res = await inject({
+      method: 'GET',
+      url: '/things/boom',
+      headers: { 'x-correlation-id': 'boom-1' },
+    });
     expect(res.statusCode).toBe(500);
     expect(res.body).not.toContain('secret internal detail');
     expect(res.body).not.toContain('at ');
-    expect(res.json()).toMatchObject({ status: 500, detail: 'An unexpected error occurred.', correlationId: 'boom-1' });
+    expect(res.json()).toMatchObject({
+      status: 500,
+      detail: 'An unexpected error occurred.',
+      correlationId: 'boom-1',
+    });
     const logged = logs.lines().find((l) => l.includes('secret internal detail'));
     expect(logged && JSON.parse(logged)).toMatchObject({ level: 'error', correlationId: 'boom-1' });
   });
 
   it('echoes a caller correlation id and generates one otherwise', async () => {
-    const given = await inject({ method: 'GET', url: '/things/1', headers: { 'x-correlation-id': 'abc-123' } });
+    const given = await inject({
+      method: 'GET',
+      url: '/things/1',
+      headers: { 'x-correlation-id': 'abc-123' },
+    });
     expect(given.headers['x-correlation-id']).toBe('abc-123');
     const generated = await inject({ method: 'GET', url: '/things/1' });
     expect(generated.headers['x-correlation-id']).toMatch(/^[0-9a-f-]{36}$/);
-    const unsafe = await inject({ method: 'GET', url: '/things/1', headers: { 'x-correlation-id': 'x'.repeat(500) } });
+    const unsafe = await inject({
+      method: 'GET',
+      url: '/things/1',
+      headers: { 'x-correlation-id': 'x'.repeat(500) },
+    });
     expect(unsafe.headers['x-correlation-id']).toMatch(/^[0-9a-f-]{36}$/);
     const line = logs.lines().find((l) => l.includes('"abc-123"') && l.includes('request completed'));
-    expect(line && JSON.parse(line)).toMatchObject({ correlationId: 'abc-123', route: '/things/:id', statusCode: 200 });
+    expect(line && JSON.parse(line)).toMatchObject({
+      correlationId: 'abc-123',
+      route: '/things/:id',
+      statusCode: 200,
+    });
   });
 
   it('exposes process metrics and a request histogram labelled by route template', async () => {
@@ -131,13 +161,18 @@ describe('service app', () => {
     expect(res.statusCode).toBe(200);
     expect(res.headers['content-type']).toMatch(/^text\/plain/);
     expect(res.body).toContain('process_cpu_seconds_total');
-    expect(res.body).toMatch(/http_request_duration_seconds_count\{service="things",method="GET",route="\/things\/:id",status_code="200"\} \d+/);
+    expect(res.body).toMatch(
+      /http_request_duration_seconds_count\{service="things",method="GET",route="\/things\/:id",status_code="200"\} \d+/,
+    );
     expect(res.body).not.toContain('route="/things/42"');
   });
 
   it('serves liveness, and readiness with its checks', async () => {
     expect((await inject({ method: 'GET', url: '/health/live' })).json()).toEqual({ status: 'ok' });
-    expect((await inject({ method: 'GET', url: '/health/ready' })).json()).toEqual({ status: 'ok', checks: {} });
+    expect((await inject({ method: 'GET', url: '/health/ready' })).json()).toEqual({
+      status: 'ok',
+      checks: {},
+    });
   });
 
   it('serves the OpenAPI document and Swagger UI', async () => {
@@ -152,9 +187,13 @@ describe('service app', () => {
 
 describe('service app shutdown', () => {
   it('finishes an in-flight request before closing', async () => {
-    const app = await createServiceApp({ service: 'things', module: ThingsModule, logger: captureLogger().logger });
+    const app = await createServiceApp({
+      service: 'things',
+      module: ThingsModule,
+      logger: captureLogger().logger,
+    });
     await app.listen({ port: 0, host: '127.0.0.1' });
-    const port = app.getHttpServer().address().port;
+    const { port } = app.getHttpServer().address() as AddressInfo;
     const inFlight = fetch(`http://127.0.0.1:${port}/things/slow`);
     await slowGate.started.promise;
     let closed = false;

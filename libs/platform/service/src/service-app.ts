@@ -50,11 +50,20 @@ export async function createServiceApp({ service, module, logger, description }:
     // The route template (e.g. /v1/orders/:id), never the raw URL, keeps label cardinality bounded.
     const route = request.routeOptions.url ?? 'unmatched';
     const seconds = reply.elapsedTime / 1000;
-    metrics.httpRequestDuration.observe({ method: request.method, route, status_code: reply.statusCode }, seconds);
+    metrics.httpRequestDuration.observe(
+      { method: request.method, route, status_code: reply.statusCode },
+      seconds,
+    );
     if (route !== '/metrics' && !route.startsWith('/health')) {
       runWithCorrelationId(request.id, () =>
         logger.info(
-          { method: request.method, route, url: request.url, statusCode: reply.statusCode, ms: Math.round(reply.elapsedTime) },
+          {
+            method: request.method,
+            route,
+            url: request.url,
+            statusCode: reply.statusCode,
+            ms: Math.round(reply.elapsedTime),
+          },
           'request completed',
         ),
       );

@@ -13,7 +13,10 @@ export async function startService(options: StartOptions): Promise<NestFastifyAp
   const app = await createServiceApp(options);
   installGracefulShutdown(app, options.logger, options.shutdownTimeoutMs);
   await app.listen({ host: options.host, port: options.port });
-  options.logger.info({ url: `http://127.0.0.1:${options.port}` }, `${options.service} listening on port ${options.port}`);
+  options.logger.info(
+    { url: `http://127.0.0.1:${options.port}` },
+    `${options.service} listening on port ${options.port}`,
+  );
   return app;
 }
 
@@ -22,7 +25,11 @@ export async function startService(options: StartOptions): Promise<NestFastifyAp
  * message in hand), then closes the HTTP server (no new requests, in-flight ones finish), then
  * onApplicationShutdown (producer and pool). A timer bounds the whole thing.
  */
-export function installGracefulShutdown(app: NestFastifyApplication, logger: Logger, timeoutMs: number): void {
+export function installGracefulShutdown(
+  app: NestFastifyApplication,
+  logger: Logger,
+  timeoutMs: number,
+): void {
   let stopping = false;
   const stop = (signal: NodeJS.Signals) => {
     if (stopping) return;
