@@ -3,6 +3,7 @@
 // script provides: Apache Kafka (started here unless KAFKA_BROKERS is set) and fresh test schemas
 // on the MySQL/MariaDB server at MYSQL_ADMIN_URL. Extra arguments go to jest.
 import { join } from 'node:path';
+import { DEFAULT_ADMIN_URL } from '../db/provision.mjs';
 import {
   buildServices,
   checkSources,
@@ -43,6 +44,7 @@ async function main() {
         AUTH_DATABASE_URL: databaseUrls.auth,
         CATALOG_DATABASE_URL: databaseUrls.catalog,
         ORDER_DATABASE_URL: databaseUrls.order,
+        MYSQL_ADMIN_URL: process.env.MYSQL_ADMIN_URL || DEFAULT_ADMIN_URL,
       },
     }).then(
       () => 0,

@@ -17,6 +17,7 @@ export class AppModule {
         }),
         DatabaseModule.forRoot({ url: config.DATABASE_URL, poolSize: config.DATABASE_POOL_SIZE }),
         MessagingModule.forRoot({
+          service: 'auth',
           brokers: config.KAFKA_BROKERS,
           clientId: config.KAFKA_CLIENT_ID ?? 'auth',
           logger,

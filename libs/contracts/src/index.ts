@@ -6,3 +6,15 @@ export {
   type ServiceName,
   type TopicDefinition,
 } from './topics/topics';
+export { defineEvent, type EventData, type EventDefinition } from './events/event-definition';
+export { EventEnvelopeSchema, type EventEnvelope } from './events/envelope';
+export { EVENTS, parseEvent, type ParsedEvent } from './events/event-registry';
+export { UserRegisteredV1, UserRolesChangedV1 } from './events/auth-events';
+export {
+  ProductCreatedV1,
+  ProductUpdatedV1,
+  StockRejectedV1,
+  StockReleasedV1,
+  StockReservedV1,
+} from './events/catalog-events';
+export { OrderCancelledV1, OrderConfirmedV1, OrderPlacedV1, OrderRejectedV1 } from './events/order-events';

@@ -4,3 +4,4 @@ export { freePort } from './free-port';
 export { spawnService, waitUntilReady, type ServiceProcess } from './service-process';
 export { TcpProxy } from './tcp-proxy';
 export { databaseUrl, kafkaBrokers, requireTestEnv, serviceEnv } from './test-env';
+export { createTestSchema } from './test-schema';

@@ -11,4 +11,9 @@ export {
 } from './message-broker.port';
 export { KafkajsBroker, type KafkaBrokerOptions } from './kafkajs.broker';
 export { KafkaHealthIndicator, MessagingModule, type MessagingOptions } from './messaging.module';
+export { EVENT_HEADERS, Outbox } from './outbox';
+export { OutboxRelay, type OutboxRelayOptions } from './outbox-relay';
+export { UnitOfWork } from './unit-of-work';
+export { EventConsumer, type EventConsumerOptions, type EventHandler } from './event-consumer';
+export { DLQ_HEADERS, type DeadLetterReason } from './dead-letter';
 export { CreateMessagingTables1764000000000 } from './migrations/1764000000000-create-messaging-tables';

@@ -13,6 +13,7 @@ import type {
   ConsumerSpec,
   MessageBroker,
   MessageHeaders,
+  OutgoingMessage,
   ReceivedMessage,
   RunningConsumer,
   TopicSpec,
@@ -103,6 +104,7 @@ export class KafkajsBroker implements MessageBroker {
     await consumer.subscribe({ topics: [...spec.topics], fromBeginning: spec.fromBeginning ?? true });
     await consumer.run({
       autoCommit: false,
+      partitionsConsumedConcurrently: spec.partitionsConsumedConcurrently ?? 1,
       eachMessage: async ({ topic, partition, message, heartbeat }) => {
         const received: ReceivedMessage = {
           topic,
@@ -113,7 +115,7 @@ export class KafkajsBroker implements MessageBroker {
           headers: decodeHeaders(message.headers),
           timestamp: message.timestamp,
         };
-        await spec.handle(received);
+        await spec.handle(received, { heartbeat });
         // Commit the next offset only after the handler (and its database transaction) finished.
         await consumer.commitOffsets([
           { topic, partition, offset: (BigInt(message.offset) + 1n).toString() },

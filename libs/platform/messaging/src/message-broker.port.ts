@@ -6,7 +6,7 @@ export type MessageHeaders = Record<string, string>;
 
 export interface OutgoingMessage {
   key: string | null;
-  value: Buffer | string;
+  value: Buffer | string | null;
   headers?: MessageHeaders;
 }
 
@@ -29,11 +29,14 @@ export interface ConsumerSpec {
   groupId: string;
   topics: readonly string[];
   fromBeginning?: boolean;
+  /** Partitions handled in parallel (order holds within each partition). Default 1. */
+  partitionsConsumedConcurrently?: number;
   /**
    * Called for one message at a time per partition. The offset is committed only after it
-   * resolves, so a crash mid-handler means redelivery, never loss.
+   * resolves, so a crash mid-handler means redelivery, never loss. A rejection makes the client
+   * fetch the message again (after its own back-off); nothing is committed past it.
    */
-  handle(message: ReceivedMessage): Promise<void>;
+  handle(message: ReceivedMessage, controls: { heartbeat(): Promise<void> }): Promise<void>;
 }
 
 export interface RunningConsumer {

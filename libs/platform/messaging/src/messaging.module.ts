@@ -3,18 +3,34 @@ import {
   Inject,
   Injectable,
   Module,
+  Optional,
+  type BeforeApplicationShutdown,
   type DynamicModule,
+  type OnApplicationBootstrap,
   type OnApplicationShutdown,
+  type OnModuleDestroy,
 } from '@nestjs/common';
-import type { HealthIndicator, Logger } from '@shopflow/platform/observability';
+import { DataSource } from 'typeorm';
+import type { ServiceName } from '@shopflow/contracts';
+import { Metrics, type HealthIndicator, type Logger } from '@shopflow/platform/observability';
+import { EventConsumer, type EventConsumerOptions } from './event-consumer';
 import { KafkajsBroker } from './kafkajs.broker';
 import { MESSAGE_BROKER, type MessageBroker } from './message-broker.port';
+import { Outbox } from './outbox';
+import { OutboxRelay, type OutboxRelayOptions } from './outbox-relay';
+import { UnitOfWork } from './unit-of-work';
 
 export interface MessagingOptions {
+  service: ServiceName;
   brokers: readonly string[];
   clientId: string;
   logger: Logger;
+  relay?: Omit<OutboxRelayOptions, 'service'>;
+  /** For a service that consumes events; handlers are registered with `EventConsumer.on`. */
+  consumer?: EventConsumerOptions;
 }
+
+const OPTIONS = Symbol('MESSAGING_OPTIONS');
 
 @Injectable()
 export class KafkaHealthIndicator implements HealthIndicator {
@@ -26,12 +42,36 @@ export class KafkaHealthIndicator implements HealthIndicator {
   }
 }
 
+/**
+ * Start and stop order. Start: relay, then consumer (after every module registered its handlers).
+ * Stop: the consumer leaves its group first (onModuleDestroy, before HTTP drains), the relay stops
+ * before shutdown proper, and the broker's connections close last.
+ */
 @Injectable()
-class BrokerCloser implements OnApplicationShutdown {
-  constructor(@Inject(MESSAGE_BROKER) private readonly broker: MessageBroker) {}
+class MessagingLifecycle
+  implements OnApplicationBootstrap, OnModuleDestroy, BeforeApplicationShutdown, OnApplicationShutdown
+{
+  constructor(
+    @Inject(MESSAGE_BROKER) private readonly broker: MessageBroker,
+    private readonly relay: OutboxRelay,
+    @Optional() private readonly consumer?: EventConsumer,
+  ) {}
 
-  onApplicationShutdown(): Promise<void> {
-    return this.broker.close();
+  async onApplicationBootstrap(): Promise<void> {
+    this.relay.start();
+    await this.consumer?.start();
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    await this.consumer?.stop();
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.relay.stop();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.broker.close();
   }
 }
 
@@ -39,14 +79,59 @@ class BrokerCloser implements OnApplicationShutdown {
 @Module({})
 export class MessagingModule {
   static forRoot(options: MessagingOptions): DynamicModule {
+    const consumerProviders = options.consumer
+      ? [
+          {
+            provide: EventConsumer,
+            useFactory: (broker: MessageBroker, uow: UnitOfWork, metrics: Metrics) =>
+              new EventConsumer(
+                broker,
+                uow,
+                options.logger.child({ component: 'consumer' }),
+                metrics,
+                options.consumer!,
+              ),
+            inject: [MESSAGE_BROKER, UnitOfWork, Metrics],
+          },
+        ]
+      : [];
     return {
       module: MessagingModule,
       providers: [
+        { provide: OPTIONS, useValue: options },
         { provide: MESSAGE_BROKER, useFactory: () => new KafkajsBroker(options) },
-        BrokerCloser,
+        { provide: Outbox, useValue: new Outbox(options.service) },
+        {
+          provide: OutboxRelay,
+          useFactory: (dataSource: DataSource, broker: MessageBroker, metrics: Metrics) =>
+            new OutboxRelay(
+              dataSource,
+              broker.producer,
+              options.logger.child({ component: 'outbox-relay' }),
+              metrics,
+              {
+                ...options.relay,
+                service: options.service,
+              },
+            ),
+          inject: [DataSource, MESSAGE_BROKER, Metrics],
+        },
+        {
+          provide: UnitOfWork,
+          useFactory: (dataSource: DataSource, relay: OutboxRelay) => new UnitOfWork(dataSource, relay),
+          inject: [DataSource, OutboxRelay],
+        },
+        ...consumerProviders,
+        MessagingLifecycle,
         KafkaHealthIndicator,
       ],
-      exports: [MESSAGE_BROKER, KafkaHealthIndicator],
+      exports: [
+        MESSAGE_BROKER,
+        Outbox,
+        UnitOfWork,
+        KafkaHealthIndicator,
+        ...(options.consumer ? [EventConsumer] : []),
+      ],
     };
   }
 }

@@ -5,6 +5,8 @@ export const CORRELATION_HEADER = 'x-correlation-id';
 
 interface CorrelationScope {
   correlationId: string;
+  /** Set while handling an event: the id of that event, so events it causes can name it. */
+  causationId?: string;
 }
 
 const storage = new AsyncLocalStorage<CorrelationScope>();
@@ -14,8 +16,17 @@ export function runWithCorrelationId<T>(correlationId: string, fn: () => T): T {
   return storage.run({ correlationId }, fn);
 }
 
+/** Runs an event handler in the scope of the event: its correlation id, and itself as the cause. */
+export function runInEventScope<T>(scope: Required<CorrelationScope>, fn: () => T): T {
+  return storage.run(scope, fn);
+}
+
 export function currentCorrelationId(): string | undefined {
   return storage.getStore()?.correlationId;
+}
+
+export function currentCausationId(): string | undefined {
+  return storage.getStore()?.causationId;
 }
 
 const SAFE_ID = /^[A-Za-z0-9._:-]{1,128}$/;

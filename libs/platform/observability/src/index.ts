@@ -1,7 +1,9 @@
 export {
   CORRELATION_HEADER,
   correlationIdFrom,
+  currentCausationId,
   currentCorrelationId,
+  runInEventScope,
   runWithCorrelationId,
 } from './correlation';
 export { createLogger, REDACTED_PATHS, type Logger, type LoggerOptions } from './logger';

@@ -24,8 +24,14 @@ export class Metrics {
     return this.existing(name) ?? new Counter({ name, help, labelNames, registers: [this.registry] });
   }
 
-  gauge<L extends string>(name: string, help: string, labelNames: readonly L[]): Gauge<L> {
-    return this.existing(name) ?? new Gauge({ name, help, labelNames, registers: [this.registry] });
+  /** `collect`, when given, runs at scrape time (e.g. to read a backlog from the database). */
+  gauge<L extends string>(
+    name: string,
+    help: string,
+    labelNames: readonly L[],
+    collect?: (this: Gauge<L>) => Promise<void> | void,
+  ): Gauge<L> {
+    return this.existing(name) ?? new Gauge({ name, help, labelNames, collect, registers: [this.registry] });
   }
 
   histogram<L extends string>(

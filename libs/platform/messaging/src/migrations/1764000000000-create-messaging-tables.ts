@@ -9,8 +9,9 @@ export class CreateMessagingTables1764000000000 implements MigrationInterface {
   name = 'CreateMessagingTables1764000000000';
 
   async up(queryRunner: QueryRunner): Promise<void> {
-    // `seq` gives the relay a total order to publish in (per-key order follows from it);
-    // `id` is the event id consumers deduplicate on.
+    // `seq` gives the relay a total order to publish in (per-key order follows from it); `id` is
+    // the event id consumers deduplicate on; `payload` is the serialized envelope, sent as is.
+    // (published_at, seq) serves both the relay's "oldest pending first" and the pruning.
     await queryRunner.query(`
       CREATE TABLE outbox_message (
         seq BIGINT UNSIGNED NOT NULL AUTO_INCREMENT,
@@ -22,7 +23,6 @@ export class CreateMessagingTables1764000000000 implements MigrationInterface {
         headers TEXT NOT NULL,
         created_at DATETIME(3) NOT NULL,
         attempts INT UNSIGNED NOT NULL DEFAULT 0,
-        next_attempt_at DATETIME(3) NOT NULL,
         last_error VARCHAR(1000) NULL,
         published_at DATETIME(3) NULL,
         PRIMARY KEY (seq),

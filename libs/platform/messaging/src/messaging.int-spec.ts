@@ -1,0 +1,266 @@
+import { spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
+import { captureLogger, createTestSchema, eventually, kafkaBrokers } from '@shopflow/testing';
+import { DLQ_HEADERS } from './dead-letter';
+import { KafkajsBroker } from './kafkajs.broker';
+import type { ReceivedMessage, RunningConsumer } from './message-broker.port';
+import {
+  prepareMessagingSchema,
+  startPipeline,
+  testEvent,
+  type Pipeline,
+  type TestEvent,
+} from './test-support/messaging-fixture';
+
+const ROOT = join(__dirname, '../../../..');
+
+/**
+ * The outbox → relay → Kafka → consumer → inbox path, against the real broker and database.
+ * Each test gets its own topic, dead-letter topic and consumer group.
+ */
+describe('messaging backbone (real Kafka, real MySQL)', () => {
+  jest.setTimeout(120_000);
+  let schema: Awaited<ReturnType<typeof createTestSchema>>;
+  let admin: KafkajsBroker;
+  const pipelines: Pipeline[] = [];
+  const consumers: RunningConsumer[] = [];
+
+  beforeAll(async () => {
+    schema = await createTestSchema('messaging');
+    await prepareMessagingSchema(schema.url);
+    admin = new KafkajsBroker({
+      brokers: kafkaBrokers(),
+      clientId: 'messaging-admin',
+      logger: captureLogger().logger,
+    });
+  });
+  afterEach(async () => {
+    await Promise.all(consumers.splice(0).map((c) => c.stop()));
+    await Promise.all(pipelines.splice(0).map((p) => p.stop()));
+  });
+  afterAll(async () => {
+    await admin.close();
+    await schema.drop();
+  });
+
+  async function scenario(options: { maxAttempts?: number; handlerDelayMs?: number; groupId?: string } = {}) {
+    const id = randomUUID().slice(0, 8);
+    const event = testEvent(`test.messaging-${id}`);
+    const deadLetterTopic = `test.messaging-${id}.dlq`;
+    await admin.ensureTopics([
+      { name: event.topic, partitions: 3, replicationFactor: 1 },
+      { name: deadLetterTopic, partitions: 1, replicationFactor: 1 },
+    ]);
+    const groupId = options.groupId ?? `test-group-${id}`;
+    const start = async () => {
+      const pipeline = await startPipeline({
+        databaseUrl: schema.url,
+        brokers: kafkaBrokers(),
+        event,
+        handlerDelayMs: options.handlerDelayMs,
+        consumer: { groupId, deadLetterTopic, maxAttempts: options.maxAttempts ?? 3, retryBaseMs: 10 },
+      });
+      pipelines.push(pipeline);
+      return pipeline;
+    };
+    return { event, deadLetterTopic, groupId, start };
+  }
+
+  async function effects(pipeline: Pipeline, eventIds?: string[]) {
+    const rows: { event_id: string; event_key: string; seq: number; causation_id: string | null }[] =
+      await pipeline.dataSource.query(
+        'SELECT event_id, event_key, seq, causation_id FROM test_effect ORDER BY applied_order',
+      );
+    return eventIds ? rows.filter((r) => eventIds.includes(r.event_id)) : rows;
+  }
+
+  async function publishEvents(
+    pipeline: Pipeline,
+    event: TestEvent,
+    items: { key: string; seq: number; fail?: boolean }[],
+  ) {
+    const ids: string[] = [];
+    // Ten events per transaction, as a busy service would write them.
+    for (let i = 0; i < items.length; i += 10) {
+      const envelopes = await pipeline.unitOfWork.run(async (em) => {
+        const written = [];
+        for (const item of items.slice(i, i + 10)) written.push(await pipeline.outbox.add(em, event, item));
+        return written;
+      });
+      ids.push(...envelopes.map((e) => e.id));
+    }
+    return ids;
+  }
+
+  async function collect(topic: string): Promise<ReceivedMessage[]> {
+    const received: ReceivedMessage[] = [];
+    consumers.push(
+      await admin.startConsumer({
+        groupId: `reader-${randomUUID()}`,
+        topics: [topic],
+        handle: async (m) => void received.push(m),
+      }),
+    );
+    return received;
+  }
+
+  it('delivers an event committed by a process killed before the relay published it', async () => {
+    const { event, start } = await scenario();
+    const child = spawn(
+      process.execPath,
+      ['-r', '@swc-node/register', join(__dirname, 'test-support/commit-then-die.fixture.ts')],
+      {
+        cwd: ROOT,
+        env: {
+          ...process.env,
+          SWC_NODE_PROJECT: join(ROOT, 'tsconfig.base.json'),
+          DATABASE_URL: schema.url,
+          TOPIC: event.topic,
+        },
+        stdio: ['ignore', 'pipe', 'inherit'],
+      },
+    );
+    let stdout = '';
+    child.stdout.on('data', (chunk) => (stdout += chunk));
+    const signal = await new Promise((resolve) => child.once('exit', (_code, sig) => resolve(sig)));
+    expect(signal).toBe('SIGKILL');
+    const eventId = stdout.trim();
+    expect(eventId).toMatch(/^[0-9a-f-]{36}$/);
+
+    // "After restart": a new relay and consumer find the committed row and deliver it.
+    const pipeline = await start();
+    await eventually(async () => expect(await effects(pipeline, [eventId])).toHaveLength(1), {
+      timeoutMs: 30_000,
+    });
+    const [row] = await pipeline.dataSource.query('SELECT published_at FROM outbox_message WHERE id = ?', [
+      eventId,
+    ]);
+    expect(row.published_at).not.toBeNull();
+  });
+
+  it('applies an event delivered twice only once', async () => {
+    const { event, start } = await scenario();
+    const pipeline = await start();
+    const [eventId] = await publishEvents(pipeline, event, [{ key: 'dup', seq: 1 }]);
+    await eventually(async () => expect(await effects(pipeline, [eventId!])).toHaveLength(1));
+
+    // Redeliver the very same bytes, as Kafka does after a crash between commit and offset commit.
+    const [row] = await pipeline.dataSource.query(
+      'SELECT payload, headers FROM outbox_message WHERE id = ?',
+      [eventId],
+    );
+    await pipeline.broker.producer.send(event.topic, [
+      { key: 'dup', value: row.payload, headers: JSON.parse(row.headers) },
+    ]);
+    await eventually(async () => {
+      const metrics = await pipeline.metrics.registry.getSingleMetricAsString(
+        'messaging_events_consumed_total',
+      );
+      expect(metrics).toMatch(/outcome="duplicate",service="messaging-test"\} 1/);
+    });
+    expect(await effects(pipeline, [eventId!])).toHaveLength(1);
+  });
+
+  it('dead-letters a malformed message and one whose handler always fails, and the partition moves on', async () => {
+    const { event, deadLetterTopic, start } = await scenario({ maxAttempts: 3 });
+    const deadLetters = await collect(deadLetterTopic);
+    const pipeline = await start();
+    const malformed = Buffer.from('{"this is":"not an event"');
+    await pipeline.broker.producer.send(event.topic, [
+      { key: 'same-key', value: malformed, headers: { origin: 'test' } },
+    ]);
+    const [failingId, afterId] = await publishEvents(pipeline, event, [
+      { key: 'same-key', seq: 1, fail: true },
+      { key: 'same-key', seq: 2 },
+    ]);
+
+    await eventually(async () => expect(await effects(pipeline, [afterId!])).toHaveLength(1), {
+      timeoutMs: 30_000,
+    });
+    await eventually(() => expect(deadLetters).toHaveLength(2), { timeoutMs: 30_000 });
+    const [invalid, failed] = deadLetters;
+    expect(invalid!.value).toEqual(malformed);
+    expect(invalid!.key).toBe('same-key');
+    expect(invalid!.headers).toMatchObject({
+      origin: 'test',
+      [DLQ_HEADERS.reason]: 'invalid-message',
+      [DLQ_HEADERS.originalTopic]: event.topic,
+      [DLQ_HEADERS.attempts]: '0',
+    });
+    expect(invalid!.headers[DLQ_HEADERS.error]).toMatch(/not JSON/);
+    expect(JSON.parse(failed!.value!.toString()).id).toBe(failingId);
+    expect(failed!.headers).toMatchObject({
+      'event-id': failingId,
+      [DLQ_HEADERS.reason]: 'handler-failed',
+      [DLQ_HEADERS.attempts]: '3',
+      [DLQ_HEADERS.error]: 'handler refuses same-key#1',
+    });
+    expect(await effects(pipeline, [failingId!])).toHaveLength(0);
+  });
+
+  it('applies 1,000 events over 10 keys in order, each once', async () => {
+    const { event, start } = await scenario();
+    const pipeline = await start();
+    const items = Array.from({ length: 1000 }, (_, i) => ({ key: `key-${i % 10}`, seq: Math.floor(i / 10) }));
+    const ids = await publishEvents(pipeline, event, items);
+    await eventually(async () => expect(await effects(pipeline, ids)).toHaveLength(1000), {
+      timeoutMs: 60_000,
+    });
+    const rows = await effects(pipeline, ids);
+    expect(new Set(rows.map((r) => r.event_id)).size).toBe(1000);
+    for (let k = 0; k < 10; k++) {
+      const seqs = rows.filter((r) => r.event_key === `key-${k}`).map((r) => r.seq);
+      expect(seqs).toEqual(Array.from({ length: 100 }, (_, i) => i));
+    }
+  });
+
+  it('loses nothing and applies nothing twice when a consumer shuts down mid-batch', async () => {
+    const { event, groupId, start } = await scenario({ handlerDelayMs: 5 });
+    const first = await start();
+    const ids = await publishEvents(
+      first,
+      event,
+      Array.from({ length: 200 }, (_, i) => ({ key: `key-${i % 4}`, seq: i })),
+    );
+    await eventually(async () => expect((await effects(first, ids)).length).toBeGreaterThan(20));
+    await first.consumer.stop(); // graceful: finishes the message in hand, commits, leaves the group
+    const appliedBefore = (await effects(first, ids)).length;
+    expect(appliedBefore).toBeLessThan(200);
+
+    const second = await start();
+    expect(groupId).toBeDefined();
+    await eventually(async () => expect(await effects(second, ids)).toHaveLength(200), { timeoutMs: 60_000 });
+    const rows = await effects(second, ids);
+    expect(new Set(rows.map((r) => r.event_id)).size).toBe(200);
+  });
+
+  it('carries the correlation id into headers and makes the consumed event the cause of the next', async () => {
+    const { event, start } = await scenario();
+    const received = await collect(event.topic);
+    const pipeline = await start();
+    const { runWithCorrelationId } = await import('@shopflow/platform/observability');
+    const [eventId] = await runWithCorrelationId('corr-from-http', () =>
+      publishEvents(pipeline, event, [{ key: 'c', seq: 1 }]),
+    );
+    await eventually(() => expect(received.find((m) => m.headers['event-id'] === eventId)).toBeDefined());
+    const message = received.find((m) => m.headers['event-id'] === eventId)!;
+    expect(message.headers['x-correlation-id']).toBe('corr-from-http');
+    expect(JSON.parse(message.value!.toString())).toMatchObject({
+      correlationId: 'corr-from-http',
+      causationId: null,
+    });
+
+    // An event written while handling another names it as its cause and keeps the correlation id.
+    const { runInEventScope } = await import('@shopflow/platform/observability');
+    const caused = await runInEventScope({ correlationId: 'corr-from-http', causationId: eventId! }, () =>
+      pipeline.unitOfWork.run((em) => pipeline.outbox.add(em, event, { key: 'c', seq: 2 })),
+    );
+    expect(caused).toMatchObject({ correlationId: 'corr-from-http', causationId: eventId });
+    await eventually(async () =>
+      expect(await effects(pipeline, [caused.id])).toEqual([
+        expect.objectContaining({ causation_id: eventId }),
+      ]),
+    );
+  });
+});

@@ -1,0 +1,63 @@
+import { randomUUID } from 'node:crypto';
+import type { EntityManager } from 'typeorm';
+import type { EventData, EventDefinition, EventEnvelope, ServiceName } from '@shopflow/contracts';
+import { currentCausationId, currentCorrelationId } from '@shopflow/platform/observability';
+
+export const EVENT_HEADERS = {
+  id: 'event-id',
+  type: 'event-type',
+  version: 'event-version',
+  correlationId: 'x-correlation-id',
+  causationId: 'causation-id',
+  producer: 'producer',
+} as const;
+
+/**
+ * Writes events into the outbox table through the caller's transaction, so the event commits or
+ * rolls back with the state change it announces. The relay publishes it after the commit.
+ */
+export class Outbox {
+  constructor(private readonly producer: ServiceName) {}
+
+  async add<D extends EventDefinition>(
+    em: EntityManager,
+    definition: D,
+    data: EventData<D>,
+  ): Promise<EventEnvelope<EventData<D>>> {
+    // Validate on produce: a payload that breaks its contract is a bug here, not a consumer's problem.
+    const valid = definition.schema.parse(data) as EventData<D>;
+    const envelope: EventEnvelope<EventData<D>> = {
+      id: randomUUID(),
+      type: definition.type,
+      version: definition.version,
+      occurredAt: new Date().toISOString(),
+      producer: this.producer,
+      correlationId: currentCorrelationId() ?? randomUUID(),
+      causationId: currentCausationId() ?? null,
+      key: String(valid[definition.keyField]),
+      data: valid,
+    };
+    const headers: Record<string, string> = {
+      [EVENT_HEADERS.id]: envelope.id,
+      [EVENT_HEADERS.type]: envelope.type,
+      [EVENT_HEADERS.version]: String(envelope.version),
+      [EVENT_HEADERS.correlationId]: envelope.correlationId,
+      [EVENT_HEADERS.producer]: envelope.producer,
+      ...(envelope.causationId ? { [EVENT_HEADERS.causationId]: envelope.causationId } : {}),
+    };
+    await em.query(
+      `INSERT INTO outbox_message (id, topic, message_key, event_type, payload, headers, created_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?)`,
+      [
+        envelope.id,
+        definition.topic,
+        envelope.key,
+        envelope.type,
+        JSON.stringify(envelope),
+        JSON.stringify(headers),
+        new Date(),
+      ],
+    );
+    return envelope;
+  }
+}

@@ -1,0 +1,95 @@
+import { randomUUID } from 'node:crypto';
+import { z } from 'zod';
+import { defineEvent } from '@shopflow/contracts';
+import { createLogger, Metrics, type Logger } from '@shopflow/platform/observability';
+import { createDataSource, runMigrations } from '@shopflow/platform/persistence';
+import { EventConsumer, type EventConsumerOptions } from '../event-consumer';
+import { KafkajsBroker } from '../kafkajs.broker';
+import { CreateMessagingTables1764000000000 } from '../migrations/1764000000000-create-messaging-tables';
+import { Outbox } from '../outbox';
+import { OutboxRelay } from '../outbox-relay';
+import { UnitOfWork } from '../unit-of-work';
+
+/** A test event on a topic of its own, so suites never see each other's messages. */
+export function testEvent(topic: string) {
+  return defineEvent({
+    type: 'TestHappened',
+    version: 1,
+    topic,
+    keyField: 'key',
+    description: 'test only',
+    schema: z.object({ key: z.string(), seq: z.number().int(), fail: z.boolean().optional() }),
+  });
+}
+
+export type TestEvent = ReturnType<typeof testEvent>;
+
+export async function prepareMessagingSchema(url: string): Promise<void> {
+  await runMigrations({ url, poolSize: 1, migrations: [CreateMessagingTables1764000000000] });
+  const dataSource = await createDataSource({ url, poolSize: 1 }).initialize();
+  try {
+    // The "effect" a handler has: one row per application, so a duplicate shows up as a second row.
+    await dataSource.query(`CREATE TABLE test_effect (
+      applied_order BIGINT AUTO_INCREMENT PRIMARY KEY,
+      event_id CHAR(36) NOT NULL,
+      event_key VARCHAR(191) NOT NULL,
+      seq INT NOT NULL,
+      causation_id CHAR(36) NULL
+    ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci`);
+  } finally {
+    await dataSource.destroy();
+  }
+}
+
+/** The real outbox, relay, consumer and inbox wired together, as a service wires them. */
+export async function startPipeline(options: {
+  databaseUrl: string;
+  brokers: string[];
+  event: TestEvent;
+  consumer: Omit<EventConsumerOptions, 'topics'>;
+  logger?: Logger;
+  handlerDelayMs?: number;
+}) {
+  const logger = options.logger ?? createLogger({ service: 'messaging-test', level: 'warn' });
+  const metrics = new Metrics('messaging-test');
+  const dataSource = await createDataSource({ url: options.databaseUrl, poolSize: 10 }).initialize();
+  const broker = new KafkajsBroker({ brokers: options.brokers, clientId: `test-${randomUUID()}`, logger });
+  const relay = new OutboxRelay(dataSource, broker.producer, logger, metrics, {
+    service: 'test',
+    pollIntervalMs: 200,
+  });
+  const unitOfWork = new UnitOfWork(dataSource, relay);
+  const outbox = new Outbox('order');
+  const consumer = new EventConsumer(broker, unitOfWork, logger, metrics, {
+    ...options.consumer,
+    topics: [options.event.topic],
+  }).on(options.event, async (em, event) => {
+    if (event.data.fail) throw new Error(`handler refuses ${event.data.key}#${event.data.seq}`);
+    if (options.handlerDelayMs) await new Promise((resolve) => setTimeout(resolve, options.handlerDelayMs));
+    await em.query('INSERT INTO test_effect (event_id, event_key, seq, causation_id) VALUES (?, ?, ?, ?)', [
+      event.id,
+      event.data.key,
+      event.data.seq,
+      event.causationId,
+    ]);
+  });
+  relay.start();
+  await consumer.start();
+  return {
+    dataSource,
+    broker,
+    relay,
+    unitOfWork,
+    outbox,
+    consumer,
+    metrics,
+    async stop() {
+      await consumer.stop();
+      await relay.stop();
+      await broker.close();
+      await dataSource.destroy();
+    },
+  };
+}
+
+export type Pipeline = Awaited<ReturnType<typeof startPipeline>>;
