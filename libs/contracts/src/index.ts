@@ -18,3 +18,4 @@ export {
   StockReservedV1,
 } from './events/catalog-events';
 export { OrderCancelledV1, OrderConfirmedV1, OrderPlacedV1, OrderRejectedV1 } from './events/order-events';
+export { buildAsyncApiDocument } from './asyncapi/asyncapi-document';

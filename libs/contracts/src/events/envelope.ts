@@ -16,4 +16,6 @@ export const EventEnvelopeSchema = z.object({
   data: z.record(z.string(), z.unknown()),
 });
 
-export type EventEnvelope<T = Record<string, unknown>> = Omit<z.infer<typeof EventEnvelopeSchema>, 'data'> & { data: T };
+export type EventEnvelope<T = Record<string, unknown>> = Omit<z.infer<typeof EventEnvelopeSchema>, 'data'> & {
+  data: T;
+};

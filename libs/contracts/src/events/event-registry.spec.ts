@@ -44,7 +44,11 @@ describe('event registry', () => {
   it.each([
     ['not JSON', '{"id":', /not JSON/],
     ['an envelope without an id', JSON.stringify({ ...envelope(), id: undefined }), /invalid envelope/],
-    ['a payload that breaks its contract', JSON.stringify(envelope({ data: { orderId: 'x' } })), /invalid OrderPlaced v1/],
+    [
+      'a payload that breaks its contract',
+      JSON.stringify(envelope({ data: { orderId: 'x' } })),
+      /invalid OrderPlaced v1/,
+    ],
   ])('rejects %s', (_name, value, error) => {
     const parsed = parseEvent(value);
     expect(parsed.ok).toBe(false);

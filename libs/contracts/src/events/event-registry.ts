@@ -1,6 +1,12 @@
 import { z } from 'zod';
 import { UserRegisteredV1, UserRolesChangedV1 } from './auth-events';
-import { ProductCreatedV1, ProductUpdatedV1, StockRejectedV1, StockReleasedV1, StockReservedV1 } from './catalog-events';
+import {
+  ProductCreatedV1,
+  ProductUpdatedV1,
+  StockRejectedV1,
+  StockReleasedV1,
+  StockReservedV1,
+} from './catalog-events';
 import { EventEnvelopeSchema, type EventEnvelope } from './envelope';
 import type { EventDefinition } from './event-definition';
 import { OrderCancelledV1, OrderConfirmedV1, OrderPlacedV1, OrderRejectedV1 } from './order-events';
@@ -29,7 +35,10 @@ export type ParsedEvent =
  * when the type and version are known (`definitions` defaults to every registered event). An
  * unknown type is not an error here; the consumer decides to skip it.
  */
-export function parseEvent(value: Buffer | string | null, definitions: readonly EventDefinition[] = EVENTS): ParsedEvent {
+export function parseEvent(
+  value: Buffer | string | null,
+  definitions: readonly EventDefinition[] = EVENTS,
+): ParsedEvent {
   if (value === null) return { ok: false, error: 'empty message' };
   let json: unknown;
   try {
@@ -43,6 +52,7 @@ export function parseEvent(value: Buffer | string | null, definitions: readonly 
   const definition = definitions.find((d) => d.type === type && d.version === version);
   if (!definition) return { ok: true, envelope: envelope.data, definition: undefined };
   const data = definition.schema.safeParse(envelope.data.data);
-  if (!data.success) return { ok: false, error: `invalid ${type} v${version}: ${z.prettifyError(data.error)}` };
+  if (!data.success)
+    return { ok: false, error: `invalid ${type} v${version}: ${z.prettifyError(data.error)}` };
   return { ok: true, envelope: { ...envelope.data, data: data.data }, definition };
 }

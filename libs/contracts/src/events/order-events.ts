@@ -12,7 +12,10 @@ export const OrderPlacedV1 = defineEvent({
   schema: z.object({
     orderId: z.uuid(),
     customerId: z.uuid(),
-    lines: z.array(OrderLine.extend({ unitPriceCents: Money.cents })).min(1).max(50),
+    lines: z
+      .array(OrderLine.extend({ unitPriceCents: Money.cents }))
+      .min(1)
+      .max(50),
     totalCents: Money.cents,
     currency: Money.currency,
   }),

@@ -110,6 +110,7 @@ export class EventConsumer {
     }
     const maxAttempts = this.options.maxAttempts ?? 5;
     for (let attempt = 1; ; attempt++) {
+      // Every attempt is timed, failed ones included: a slow failing handler is worth seeing.
       const endTimer = this.duration.startTimer({ type: envelope.type });
       try {
         const applied = await runInEventScope(
@@ -129,6 +130,7 @@ export class EventConsumer {
         });
         return;
       } catch (error) {
+        endTimer();
         // The database or broker is down: no amount of dead-lettering helps. Rethrow so nothing is
         // committed and the client fetches the message again once things recover.
         if (INFRASTRUCTURE_ERRORS.has(errorCode(error) ?? '')) throw error;

@@ -235,6 +235,35 @@ describe('messaging backbone (real Kafka, real MySQL)', () => {
     expect(new Set(rows.map((r) => r.event_id)).size).toBe(200);
   });
 
+  it('reports published, consumed and dead-lettered events, handler durations and the outbox backlog', async () => {
+    const { event, start } = await scenario({ maxAttempts: 1 });
+    const pipeline = await start();
+    await pipeline.relay.stop(); // hold publishing to see a backlog
+    const ids = await publishEvents(pipeline, event, [
+      { key: 'm', seq: 1 },
+      { key: 'm', seq: 2 },
+      { key: 'm', seq: 3, fail: true },
+    ]);
+    const scrape = () => pipeline.metrics.registry.metrics();
+    expect(await scrape()).toMatch(/^messaging_outbox_pending\{service="messaging-test"\} 3$/m);
+    expect(await scrape()).toMatch(
+      /^messaging_outbox_oldest_pending_age_seconds\{service="messaging-test"\} 0\.\d+$/m,
+    );
+
+    pipeline.relay.start();
+    await eventually(async () => expect(await effects(pipeline, ids)).toHaveLength(2));
+    await eventually(async () =>
+      expect(await scrape()).toMatch(/dead_lettered_total\{[^}]*reason="handler-failed"[^}]*\} 1/),
+    );
+    const text = await scrape();
+    expect(text).toMatch(/^messaging_outbox_pending\{service="messaging-test"\} 0$/m);
+    expect(text).toMatch(
+      new RegExp(`messaging_events_published_total\\{topic="${event.topic}",type="TestHappened"[^}]*\\} 3`),
+    );
+    expect(text).toMatch(/messaging_events_consumed_total\{[^}]*outcome="applied"[^}]*\} 2/);
+    expect(text).toMatch(/messaging_handler_duration_seconds_count\{[^}]*type="TestHappened"[^}]*\} 3/);
+  });
+
   it('carries the correlation id into headers and makes the consumed event the cause of the next', async () => {
     const { event, start } = await scenario();
     const received = await collect(event.topic);
