@@ -5,6 +5,7 @@ import {
   type Admin,
   type Consumer,
   type IHeaders,
+  type KafkaMessage,
   type LogEntry,
   type Producer,
 } from 'kafkajs';
@@ -102,26 +103,47 @@ export class KafkajsBroker implements MessageBroker {
     this.consumers.add(consumer);
     await consumer.connect();
     await consumer.subscribe({ topics: [...spec.topics], fromBeginning: spec.fromBeginning ?? true });
+    const commit = (topic: string, partition: number, offset: string) =>
+      // The committed offset is the next one to read.
+      consumer.commitOffsets([{ topic, partition, offset: (BigInt(offset) + 1n).toString() }]);
+    const toReceived = (topic: string, partition: number, message: KafkaMessage): ReceivedMessage => ({
+      topic,
+      partition,
+      offset: message.offset,
+      key: message.key ? message.key.toString('utf8') : null,
+      value: message.value,
+      headers: decodeHeaders(message.headers),
+      timestamp: message.timestamp,
+    });
+    const { handle, handleBatch } = spec;
     await consumer.run({
       autoCommit: false,
       partitionsConsumedConcurrently: spec.partitionsConsumedConcurrently ?? 1,
-      eachMessage: async ({ topic, partition, message, heartbeat }) => {
-        const received: ReceivedMessage = {
-          topic,
-          partition,
-          offset: message.offset,
-          key: message.key ? message.key.toString('utf8') : null,
-          value: message.value,
-          headers: decodeHeaders(message.headers),
-          timestamp: message.timestamp,
-        };
-        await spec.handle(received, { heartbeat });
-        // Commit the next offset only after the handler (and its database transaction) finished.
-        await consumer.commitOffsets([
-          { topic, partition, offset: (BigInt(message.offset) + 1n).toString() },
-        ]);
-        await heartbeat();
-      },
+      ...(handleBatch
+        ? {
+            eachBatchAutoResolve: false,
+            eachBatch: async ({ batch, heartbeat, resolveOffset, isRunning, isStale }) => {
+              await handleBatch(
+                batch.messages.map((m) => toReceived(batch.topic, batch.partition, m)),
+                {
+                  heartbeat,
+                  isRunning: () => isRunning() && !isStale(),
+                  commit: async (upTo) => {
+                    resolveOffset(upTo.offset);
+                    await commit(batch.topic, batch.partition, upTo.offset);
+                  },
+                },
+              );
+            },
+          }
+        : {
+            eachMessage: async ({ topic, partition, message, heartbeat }) => {
+              await handle!(toReceived(topic, partition, message), { heartbeat });
+              // Commit only after the handler (and its database transaction) finished.
+              await commit(topic, partition, message.offset);
+              await heartbeat();
+            },
+          }),
     });
     return {
       stop: async () => {

@@ -36,7 +36,20 @@ export interface ConsumerSpec {
    * resolves, so a crash mid-handler means redelivery, never loss. A rejection makes the client
    * fetch the message again (after its own back-off); nothing is committed past it.
    */
-  handle(message: ReceivedMessage, controls: { heartbeat(): Promise<void> }): Promise<void>;
+  handle?(message: ReceivedMessage, controls: { heartbeat(): Promise<void> }): Promise<void>;
+  /**
+   * Alternative to `handle`: the messages fetched for one partition, in order. The handler calls
+   * `commit(m)` once everything up to `m` is durably handled; nothing after the last commit is
+   * considered consumed. Lets a consumer apply many messages in one database transaction.
+   */
+  handleBatch?(messages: readonly ReceivedMessage[], controls: BatchControls): Promise<void>;
+}
+
+export interface BatchControls {
+  heartbeat(): Promise<void>;
+  commit(upTo: ReceivedMessage): Promise<void>;
+  /** False once the consumer is stopping or the batch is stale after a rebalance: stop early. */
+  isRunning(): boolean;
 }
 
 export interface RunningConsumer {

@@ -1,0 +1,198 @@
+// Messaging benchmark: `npm run bench:messaging`. Prints numbers; asserts nothing.
+// (a) raw kafkajs: produce → consume on one topic, same producer settings as the relay.
+// (b) the project's path: transaction with an outbox row → relay → Kafka → consumer → inbox + effect
+//     in one transaction. Same broker, same run, same message count.
+import { randomUUID } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
+import { createConnection } from 'mysql2/promise';
+import { z } from 'zod';
+import { defineEvent } from '@shopflow/contracts';
+import {
+  CreateMessagingTables1764000000000,
+  EventConsumer,
+  KafkajsBroker,
+  Outbox,
+  OutboxRelay,
+  UnitOfWork,
+  type ReceivedMessage,
+} from '@shopflow/platform/messaging';
+import { createLogger, Metrics } from '@shopflow/platform/observability';
+import { createDataSource, runMigrations } from '@shopflow/platform/persistence';
+import { machine, startBenchInfra, summarize } from './bench-infra';
+
+const LATENCY_SAMPLES = Number(process.env['LATENCY_SAMPLES'] ?? 300);
+const THROUGHPUT_EVENTS = Number(process.env['THROUGHPUT_EVENTS'] ?? 10_000);
+const WRITERS = 8;
+const EVENTS_PER_TX = 10;
+const logger = createLogger({ service: 'bench', level: 'error' });
+
+function waiter() {
+  const waiting = new Map<string, () => void>();
+  return {
+    until: (id: string) => new Promise<void>((resolve) => waiting.set(id, resolve)),
+    done: (id: string) => {
+      waiting.get(id)?.();
+      waiting.delete(id);
+    },
+  };
+}
+
+async function raw(brokers: string[]) {
+  const topic = `bench.raw-${randomUUID().slice(0, 8)}`;
+  const broker = new KafkajsBroker({ brokers, clientId: 'bench-raw', logger });
+  await broker.ensureTopics([{ name: topic, partitions: 3, replicationFactor: 1 }]);
+  const arrivals = waiter();
+  let received = 0;
+  let allReceived: () => void = () => undefined;
+  const consumer = await broker.startConsumer({
+    groupId: `bench-raw-${randomUUID()}`,
+    topics: [topic],
+    partitionsConsumedConcurrently: 3,
+    handle: async (m: ReceivedMessage) => {
+      arrivals.done(m.key!);
+      if (++received === THROUGHPUT_EVENTS + LATENCY_SAMPLES + 1) allReceived();
+    },
+  });
+  await broker.producer.send(topic, [{ key: 'warm-up', value: 'x' }]);
+
+  const latencies: number[] = [];
+  for (let i = 0; i < LATENCY_SAMPLES; i++) {
+    const key = `lat-${i}`;
+    const arrived = arrivals.until(key);
+    const t0 = performance.now();
+    await broker.producer.send(topic, [{ key, value: JSON.stringify({ i }) }]);
+    await arrived;
+    latencies.push(performance.now() - t0);
+  }
+
+  const done = new Promise<void>((resolve) => (allReceived = resolve));
+  const t0 = performance.now();
+  // Batches of 500, as the relay sends them.
+  for (let i = 0; i < THROUGHPUT_EVENTS; i += 500) {
+    const batch = Array.from({ length: Math.min(500, THROUGHPUT_EVENTS - i) }, (_, j) => ({
+      key: `key-${(i + j) % 10}`,
+      value: JSON.stringify({ i: i + j, padding: 'x'.repeat(300) }),
+    }));
+    await broker.producer.send(topic, batch);
+  }
+  await done;
+  const seconds = (performance.now() - t0) / 1000;
+  await consumer.stop();
+  await broker.close();
+  return { latency: summarize(latencies), perSecond: THROUGHPUT_EVENTS / seconds };
+}
+
+async function outboxPath(brokers: string[], adminUrl: string) {
+  const schema = `bench_messaging_${randomUUID().slice(0, 8)}`;
+  const admin = await createConnection(adminUrl);
+  await admin.query(`CREATE DATABASE ${schema} CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
+  const url = new URL(adminUrl);
+  url.pathname = `/${schema}`;
+  try {
+    await runMigrations({ url: url.toString(), poolSize: 1, migrations: [CreateMessagingTables1764000000000] });
+    const dataSource = await createDataSource({ url: url.toString(), poolSize: 20 }).initialize();
+    await dataSource.query('CREATE TABLE bench_effect (event_id CHAR(36) PRIMARY KEY, seq INT NOT NULL)');
+    const topic = `bench.outbox-${randomUUID().slice(0, 8)}`;
+    const event = defineEvent({
+      type: 'BenchHappened',
+      version: 1,
+      topic,
+      keyField: 'key',
+      description: 'benchmark',
+      schema: z.object({ key: z.string(), seq: z.number().int(), padding: z.string() }),
+    });
+    const broker = new KafkajsBroker({ brokers, clientId: 'bench-outbox', logger });
+    await broker.ensureTopics([
+      { name: topic, partitions: 3, replicationFactor: 1 },
+      { name: `${topic}.dlq`, partitions: 1, replicationFactor: 1 },
+    ]);
+    const metrics = new Metrics('bench');
+    const relay = new OutboxRelay(dataSource, broker.producer, logger, metrics, { service: 'bench' });
+    const uow = new UnitOfWork(dataSource, relay);
+    const outbox = new Outbox('order');
+    const applied = waiter();
+    let count = 0;
+    let allApplied: () => void = () => undefined;
+    const consumer = new EventConsumer(broker, uow, logger, metrics, {
+      groupId: `bench-outbox-${randomUUID()}`,
+      topics: [topic],
+      deadLetterTopic: `${topic}.dlq`,
+    }).on(event, async (em, e) => {
+      await em.query('INSERT INTO bench_effect (event_id, seq) VALUES (?, ?)', [e.id, e.data.seq]);
+      // Resolve only after the transaction commits: "applied" means durable.
+      setImmediate(() => {
+        applied.done(e.data.key);
+        if (++count === THROUGHPUT_EVENTS + LATENCY_SAMPLES) allApplied();
+      });
+    });
+    relay.start();
+    await consumer.start();
+    // Warm up: the consumer has joined its group once the first event comes back.
+    const warm = applied.until('warm-up');
+    await uow.run((em) => outbox.add(em, event, { key: 'warm-up', seq: -1, padding: '' }));
+    await warm;
+    count = 0;
+
+    const latencies: number[] = [];
+    for (let i = 0; i < LATENCY_SAMPLES; i++) {
+      const key = `lat-${i}`;
+      const arrived = applied.until(key);
+      const t0 = performance.now();
+      await uow.run((em) => outbox.add(em, event, { key, seq: i, padding: '' }));
+      await arrived; // commit → relay wake → publish → consume → inbox + effect committed
+      latencies.push(performance.now() - t0);
+    }
+
+    const done = new Promise<void>((resolve) => (allApplied = resolve));
+    const t0 = performance.now();
+    const perWriter = THROUGHPUT_EVENTS / WRITERS;
+    await Promise.all(
+      Array.from({ length: WRITERS }, async (_, w) => {
+        for (let i = 0; i < perWriter; i += EVENTS_PER_TX) {
+          await uow.run(async (em) => {
+            for (let j = i; j < i + EVENTS_PER_TX; j++) {
+              const seq = w * perWriter + j;
+              await outbox.add(em, event, { key: `key-${seq % 10}`, seq, padding: 'x'.repeat(300) });
+            }
+          });
+        }
+      }),
+    );
+    const writtenAt = performance.now();
+    await done;
+    const seconds = (performance.now() - t0) / 1000;
+    await consumer.stop();
+    await relay.stop();
+    await broker.close();
+    await dataSource.destroy();
+    return { latency: summarize(latencies), perSecond: THROUGHPUT_EVENTS / seconds, writeSeconds: (writtenAt - t0) / 1000 };
+  } finally {
+    await admin.query(`DROP DATABASE IF EXISTS ${schema}`);
+    await admin.end();
+  }
+}
+
+async function main() {
+  const infra = await startBenchInfra();
+  try {
+    const r = await raw(infra.brokers);
+    const o = await outboxPath(infra.brokers, infra.adminUrl);
+    const f = (n: number) => n.toFixed(1);
+    console.log(`\nmessaging benchmark — ${machine()}`);
+    console.log(`latency: ${LATENCY_SAMPLES} sequential events; throughput: ${THROUGHPUT_EVENTS} events (~350-byte payloads), 3 partitions\n`);
+    console.log('path                                   p50 ms   p99 ms   events/s');
+    console.log(`raw kafkajs produce→consume          ${f(r.latency.p50).padStart(8)} ${f(r.latency.p99).padStart(8)} ${r.perSecond.toFixed(0).padStart(10)}`);
+    console.log(`outbox→relay→consumer→inbox (commit) ${f(o.latency.p50).padStart(8)} ${f(o.latency.p99).padStart(8)} ${o.perSecond.toFixed(0).padStart(10)}`);
+    console.log(
+      `\nratio: throughput ${(o.perSecond / r.perSecond).toFixed(2)} of raw; p50 adds ${f(o.latency.p50 - r.latency.p50)} ms ` +
+        `(writers finished in ${o.writeSeconds.toFixed(1)} s: ${WRITERS} writers × ${EVENTS_PER_TX} events per transaction)`,
+    );
+  } finally {
+    await infra.stop();
+  }
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});
