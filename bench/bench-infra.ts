@@ -1,27 +1,14 @@
-// Infrastructure for benchmarks: the same Kafka and MySQL the tests use, started the same way.
-import { join } from 'node:path';
+import { cpus, totalmem } from 'node:os';
+import { requireTestEnv } from '@shopflow/testing';
 
-export interface BenchInfra {
-  brokers: string[];
-  adminUrl: string;
-  stop(): Promise<void>;
-}
-
-export async function startBenchInfra(): Promise<BenchInfra> {
-  // tools/ is plain ESM; Node >= 20.19 can require() it.
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const infra = require('../tools/dev/infra.mjs');
-  const kafka = await infra.ensureKafka({ port: 59092, dataDir: join(__dirname, '../tools/kafka/.cache/bench') });
-  return {
-    brokers: kafka.brokers.split(','),
-    adminUrl: process.env['MYSQL_ADMIN_URL'] || 'mysql://root@127.0.0.1:3306',
-    stop: () => kafka.stop(),
-  };
+/** Kafka and MySQL as provided by tools/bench/run-bench.mjs (the same way `npm test` does). */
+export function benchInfra(): { brokers: string[]; adminUrl: string } {
+  return { brokers: requireTestEnv('KAFKA_BROKERS').split(','), adminUrl: requireTestEnv('MYSQL_ADMIN_URL') };
 }
 
 export function percentile(sortedMs: number[], p: number): number {
   if (sortedMs.length === 0) return NaN;
-  return sortedMs[Math.min(sortedMs.length - 1, Math.ceil((p / 100) * sortedMs.length) - 1)]!;
+  return sortedMs[Math.min(sortedMs.length - 1, Math.ceil((p / 100) * sortedMs.length) - 1)] ?? NaN;
 }
 
 export function summarize(samplesMs: number[]) {
@@ -30,7 +17,5 @@ export function summarize(samplesMs: number[]) {
 }
 
 export function machine(): string {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const os = require('node:os');
-  return `${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}`;
+  return `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`;
 }

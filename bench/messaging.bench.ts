@@ -18,7 +18,7 @@ import {
 } from '@shopflow/platform/messaging';
 import { createLogger, Metrics } from '@shopflow/platform/observability';
 import { createDataSource, runMigrations } from '@shopflow/platform/persistence';
-import { machine, startBenchInfra, summarize } from './bench-infra';
+import { benchInfra, machine, summarize } from './bench-infra';
 
 const LATENCY_SAMPLES = Number(process.env['LATENCY_SAMPLES'] ?? 300);
 const THROUGHPUT_EVENTS = Number(process.env['THROUGHPUT_EVENTS'] ?? 10_000);
@@ -89,7 +89,11 @@ async function outboxPath(brokers: string[], adminUrl: string) {
   const url = new URL(adminUrl);
   url.pathname = `/${schema}`;
   try {
-    await runMigrations({ url: url.toString(), poolSize: 1, migrations: [CreateMessagingTables1764000000000] });
+    await runMigrations({
+      url: url.toString(),
+      poolSize: 1,
+      migrations: [CreateMessagingTables1764000000000],
+    });
     const dataSource = await createDataSource({ url: url.toString(), poolSize: 20 }).initialize();
     await dataSource.query('CREATE TABLE bench_effect (event_id CHAR(36) PRIMARY KEY, seq INT NOT NULL)');
     const topic = `bench.outbox-${randomUUID().slice(0, 8)}`;
@@ -165,7 +169,11 @@ async function outboxPath(brokers: string[], adminUrl: string) {
     await relay.stop();
     await broker.close();
     await dataSource.destroy();
-    return { latency: summarize(latencies), perSecond: THROUGHPUT_EVENTS / seconds, writeSeconds: (writtenAt - t0) / 1000 };
+    return {
+      latency: summarize(latencies),
+      perSecond: THROUGHPUT_EVENTS / seconds,
+      writeSeconds: (writtenAt - t0) / 1000,
+    };
   } finally {
     await admin.query(`DROP DATABASE IF EXISTS ${schema}`);
     await admin.end();
@@ -173,22 +181,26 @@ async function outboxPath(brokers: string[], adminUrl: string) {
 }
 
 async function main() {
-  const infra = await startBenchInfra();
-  try {
+  const infra = benchInfra();
+  {
     const r = await raw(infra.brokers);
     const o = await outboxPath(infra.brokers, infra.adminUrl);
     const f = (n: number) => n.toFixed(1);
     console.log(`\nmessaging benchmark — ${machine()}`);
-    console.log(`latency: ${LATENCY_SAMPLES} sequential events; throughput: ${THROUGHPUT_EVENTS} events (~350-byte payloads), 3 partitions\n`);
+    console.log(
+      `latency: ${LATENCY_SAMPLES} sequential events; throughput: ${THROUGHPUT_EVENTS} events (~350-byte payloads), 3 partitions\n`,
+    );
     console.log('path                                   p50 ms   p99 ms   events/s');
-    console.log(`raw kafkajs produce→consume          ${f(r.latency.p50).padStart(8)} ${f(r.latency.p99).padStart(8)} ${r.perSecond.toFixed(0).padStart(10)}`);
-    console.log(`outbox→relay→consumer→inbox (commit) ${f(o.latency.p50).padStart(8)} ${f(o.latency.p99).padStart(8)} ${o.perSecond.toFixed(0).padStart(10)}`);
+    console.log(
+      `raw kafkajs produce→consume          ${f(r.latency.p50).padStart(8)} ${f(r.latency.p99).padStart(8)} ${r.perSecond.toFixed(0).padStart(10)}`,
+    );
+    console.log(
+      `outbox→relay→consumer→inbox (commit) ${f(o.latency.p50).padStart(8)} ${f(o.latency.p99).padStart(8)} ${o.perSecond.toFixed(0).padStart(10)}`,
+    );
     console.log(
       `\nratio: throughput ${(o.perSecond / r.perSecond).toFixed(2)} of raw; p50 adds ${f(o.latency.p50 - r.latency.p50)} ms ` +
         `(writers finished in ${o.writeSeconds.toFixed(1)} s: ${WRITERS} writers × ${EVENTS_PER_TX} events per transaction)`,
     );
-  } finally {
-    await infra.stop();
   }
 }
 

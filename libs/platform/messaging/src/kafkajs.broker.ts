@@ -80,10 +80,7 @@ export class KafkajsBroker implements MessageBroker {
   }
 
   readonly producer = {
-    send: async (
-      topic: string,
-      messages: readonly { key: string | null; value: Buffer | string; headers?: MessageHeaders }[],
-    ) => {
+    send: async (topic: string, messages: readonly OutgoingMessage[]) => {
       await (this.producerReady ??= this.kafkaProducer.connect());
       await this.kafkaProducer.send({
         topic,
@@ -159,8 +156,10 @@ export class KafkajsBroker implements MessageBroker {
     const existing = new Set(await this.admin.listTopics());
     const missing = topics.filter((t) => !existing.has(t.name));
     if (missing.length === 0) return;
+    // kafkajs's own waitForLeaders asks whichever broker it likes and fails spuriously on a
+    // multi-broker cluster whose metadata has not converged; poll the metadata instead.
     await this.admin.createTopics({
-      waitForLeaders: true,
+      waitForLeaders: false,
       topics: missing.map((t) => {
         const replicationFactor = Math.min(t.replicationFactor, brokerCount);
         return {
@@ -171,6 +170,19 @@ export class KafkajsBroker implements MessageBroker {
         };
       }),
     });
+    const names = missing.map((t) => t.name);
+    const deadline = Date.now() + 30_000;
+    for (;;) {
+      const ready = await this.admin
+        .fetchTopicMetadata({ topics: names })
+        .then(({ topics }) =>
+          topics.every((t) => t.partitions.length > 0 && t.partitions.every((p) => p.leader >= 0)),
+        )
+        .catch(() => false);
+      if (ready) return;
+      if (Date.now() > deadline) throw new Error(`topics ${names.join(', ')} have no leaders after 30 s`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
   }
 
   async ping(): Promise<void> {

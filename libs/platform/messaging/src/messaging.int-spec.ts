@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
+import { runInEventScope, runWithCorrelationId } from '@shopflow/platform/observability';
 import { captureLogger, createTestSchema, eventually, kafkaBrokers } from '@shopflow/testing';
 import { DLQ_HEADERS } from './dead-letter';
 import { KafkajsBroker } from './kafkajs.broker';
@@ -303,7 +304,6 @@ describe('messaging backbone (real Kafka, real MySQL)', () => {
     const { event, start } = await scenario();
     const received = await collect(event.topic);
     const pipeline = await start();
-    const { runWithCorrelationId } = await import('@shopflow/platform/observability');
     const [eventId] = await runWithCorrelationId('corr-from-http', () =>
       publishEvents(pipeline, event, [{ key: 'c', seq: 1 }]),
     );
@@ -316,7 +316,6 @@ describe('messaging backbone (real Kafka, real MySQL)', () => {
     });
 
     // An event written while handling another names it as its cause and keeps the correlation id.
-    const { runInEventScope } = await import('@shopflow/platform/observability');
     const caused = await runInEventScope({ correlationId: 'corr-from-http', causationId: eventId! }, () =>
       pipeline.unitOfWork.run((em) => pipeline.outbox.add(em, event, { key: 'c', seq: 2 })),
     );

@@ -63,16 +63,17 @@ export class OutboxRelay {
       'topic',
       'type',
     ]);
-    const relay = this;
+    // prom-client calls `collect` with the gauge as `this`; read the backlog through a closure.
+    const backlog = () => this.backlog();
     metrics.gauge('messaging_outbox_pending', 'Outbox rows not yet published', [], async function () {
-      this.set((await relay.backlog()).pending);
+      this.set((await backlog()).pending);
     });
     metrics.gauge(
       'messaging_outbox_oldest_pending_age_seconds',
       'Age of the oldest unpublished outbox row (0 when none)',
       [],
       async function () {
-        this.set((await relay.backlog()).oldestAgeSeconds);
+        this.set((await backlog()).oldestAgeSeconds);
       },
     );
   }

@@ -1,0 +1,35 @@
+#!/usr/bin/env node
+// `npm run bench:<name>`: provides Kafka (unless KAFKA_BROKERS is set) and the MySQL admin URL the
+// way `npm test` does, then runs bench/<name>.bench.ts. Benchmarks print numbers; they never fail on them.
+import { join } from 'node:path';
+import { DEFAULT_ADMIN_URL } from '../db/provision.mjs';
+import { ensureKafka, InfraError, ROOT, run } from '../dev/infra.mjs';
+
+const name = process.argv[2];
+if (!name) {
+  process.stderr.write('usage: node tools/bench/run-bench.mjs <name>   (runs bench/<name>.bench.ts)\n');
+  process.exit(2);
+}
+
+const kafka = await ensureKafka({ port: 45092, dataDir: join(ROOT, 'tools/kafka/.cache/bench') }).catch(
+  (error) => {
+    process.stderr.write(`bench: ${error.message}\n`);
+    process.exit(1);
+  },
+);
+let code = 0;
+try {
+  await run(process.execPath, ['-r', '@swc-node/register', join(ROOT, 'bench', `${name}.bench.ts`)], {
+    env: {
+      SWC_NODE_PROJECT: join(ROOT, 'tsconfig.base.json'),
+      KAFKA_BROKERS: kafka.brokers,
+      MYSQL_ADMIN_URL: process.env.MYSQL_ADMIN_URL || DEFAULT_ADMIN_URL,
+    },
+  });
+} catch (error) {
+  process.stderr.write(error instanceof InfraError ? `bench: ${error.message}\n` : `${error.stack}\n`);
+  code = 1;
+} finally {
+  await kafka.stop();
+}
+process.exit(code);
