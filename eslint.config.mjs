@@ -18,7 +18,10 @@ const boundaries = {
     { sourceTag: 'scope:e2e', onlyDependOnLibsWithTags: ['scope:shared'] },
     { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:platform', 'type:contracts', 'type:testing'] },
     { sourceTag: 'type:e2e', onlyDependOnLibsWithTags: ['type:testing', 'type:contracts'] },
-    { sourceTag: 'type:bench', onlyDependOnLibsWithTags: ['type:platform', 'type:testing', 'type:contracts'] },
+    {
+      sourceTag: 'type:bench',
+      onlyDependOnLibsWithTags: ['type:platform', 'type:testing', 'type:contracts'],
+    },
     { sourceTag: 'type:testing', onlyDependOnLibsWithTags: ['type:platform', 'type:contracts'] },
     { sourceTag: 'type:platform', onlyDependOnLibsWithTags: ['type:platform', 'type:contracts'] },
     {
