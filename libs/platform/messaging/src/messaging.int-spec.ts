@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
-import { runInEventScope, runWithCorrelationId } from '@shopflow/platform/observability';
+import { runInEventScope, runWithCorrelationId, type Logger } from '@shopflow/platform/observability';
 import { captureLogger, createTestSchema, eventually, kafkaBrokers } from '@shopflow/testing';
 import { DLQ_HEADERS } from './dead-letter';
 import { KafkajsBroker } from './kafkajs.broker';
@@ -46,7 +46,13 @@ describe('messaging backbone (real Kafka, real MySQL)', () => {
   });
 
   async function scenario(
-    options: { maxAttempts?: number; handlerDelayMs?: number; groupId?: string; chunkSize?: number } = {},
+    options: {
+      maxAttempts?: number;
+      handlerDelayMs?: number;
+      groupId?: string;
+      chunkSize?: number;
+      logger?: Logger;
+    } = {},
   ) {
     const id = randomUUID().slice(0, 8);
     const event = testEvent(`test.messaging-${id}`);
@@ -62,6 +68,7 @@ describe('messaging backbone (real Kafka, real MySQL)', () => {
         brokers: kafkaBrokers(),
         event,
         handlerDelayMs: options.handlerDelayMs,
+        logger: options.logger,
         consumer: {
           groupId,
           deadLetterTopic,
@@ -300,8 +307,9 @@ describe('messaging backbone (real Kafka, real MySQL)', () => {
     expect(handled).toBeGreaterThanOrEqual(3);
   });
 
-  it('carries the correlation id into headers and makes the consumed event the cause of the next', async () => {
-    const { event, start } = await scenario();
+  it("carries the correlation id into headers, the consumer's logs and the events it causes", async () => {
+    const logs = captureLogger('messaging-test', 'info');
+    const { event, start } = await scenario({ logger: logs.logger });
     const received = await collect(event.topic);
     const pipeline = await start();
     const [eventId] = await runWithCorrelationId('corr-from-http', () =>

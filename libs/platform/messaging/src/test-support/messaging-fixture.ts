@@ -66,6 +66,7 @@ export async function startPipeline(options: {
   }).on(options.event, async (em, event) => {
     if (event.data.fail) throw new Error(`handler refuses ${event.data.key}#${event.data.seq}`);
     if (options.handlerDelayMs) await new Promise((resolve) => setTimeout(resolve, options.handlerDelayMs));
+    logger.info({ key: event.data.key, seq: event.data.seq }, 'test effect applied');
     await em.query('INSERT INTO test_effect (event_id, event_key, seq, causation_id) VALUES (?, ?, ?, ?)', [
       event.id,
       event.data.key,
