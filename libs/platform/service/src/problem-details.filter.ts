@@ -1,6 +1,6 @@
 import { Catch, Logger, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { PROBLEM_CONTENT_TYPE, toProblem } from './problem-details';
+import { PROBLEM_CONTENT_TYPE, ProblemException, toProblem } from './problem-details';
 
 /** Every error leaving a controller becomes `application/problem+json`; 5xx are logged, not shown. */
 @Catch()
@@ -14,10 +14,8 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     const problem = toProblem(exception, request.url);
     problem.correlationId = request.id;
     if (problem.status >= 500) this.logger.error(exception instanceof Error ? exception : String(exception));
-    void http
-      .getResponse<FastifyReply>()
-      .status(problem.status)
-      .header('content-type', PROBLEM_CONTENT_TYPE)
-      .send(problem);
+    const reply = http.getResponse<FastifyReply>();
+    if (exception instanceof ProblemException) void reply.headers(exception.headers);
+    void reply.status(problem.status).header('content-type', PROBLEM_CONTENT_TYPE).send(problem);
   }
 }

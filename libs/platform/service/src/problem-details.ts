@@ -36,6 +36,8 @@ export class ProblemException extends HttpException {
     status: HttpStatus,
     readonly code: string,
     detail: string,
+    /** Response headers that belong to the problem, e.g. `Retry-After` on a 429. */
+    readonly headers: Record<string, string> = {},
   ) {
     super(detail, status);
   }

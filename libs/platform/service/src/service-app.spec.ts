@@ -30,6 +30,12 @@ class ThingsController {
   taken() {
     throw new ProblemException(HttpStatus.CONFLICT, 'THING.TAKEN', 'That thing is taken.');
   }
+  @Get('busy')
+  busy() {
+    throw new ProblemException(HttpStatus.TOO_MANY_REQUESTS, 'THING.BUSY', 'Slow down.', {
+      'retry-after': '42',
+    });
+  }
   @Get('conflict')
   conflict() {
     throw new ConflictException('version mismatch');
@@ -112,6 +118,13 @@ describe('service app', () => {
       status: 409,
       detail: 'version mismatch',
     });
+  });
+
+  it('sends the headers a problem carries (Retry-After on a 429)', async () => {
+    const res = await inject({ method: 'GET', url: '/things/busy' });
+    expect(res.statusCode).toBe(429);
+    expect(res.headers['retry-after']).toBe('42');
+    expect(res.json()).toMatchObject({ status: 429, code: 'THING.BUSY' });
   });
 
   it('answers an unexpected error with 500 and no internals, and logs it', async () => {
