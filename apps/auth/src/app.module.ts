@@ -2,12 +2,28 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { KafkaHealthIndicator, MessagingModule } from '@shopflow/platform/messaging';
 import type { Logger } from '@shopflow/platform/observability';
 import { DatabaseHealthIndicator, DatabaseModule } from '@shopflow/platform/persistence';
+import { SecurityModule } from '@shopflow/platform/security';
 import { PlatformModule } from '@shopflow/platform/service';
+import { AuthSettings } from './auth.settings';
 import type { AuthConfig } from './config/auth.config';
+import { AccessTokenIssuer } from './keys/access-token.issuer';
+import { JwksController } from './keys/jwks.controller';
+import { SIGNING_KEYS } from './keys/keys.tokens';
+import { loadSigningKeys, type SigningKeys } from './keys/signing-keys';
+import { PasswordHasher } from './passwords/password-hasher';
+import { AuthController } from './sessions/auth.controller';
+import { LoginThrottle } from './sessions/login-throttle';
+import { SessionsService } from './sessions/sessions.service';
+import { User } from './users/user.entity';
+import { UsersController } from './users/users.controller';
+import { UsersService } from './users/users.service';
 
 @Module({})
 export class AppModule {
   static register(config: AuthConfig, logger: Logger): DynamicModule {
+    // Loaded once, on first use by a provider (a failure then stops start-up with its message).
+    let loading: Promise<SigningKeys> | undefined;
+    const keys = () => (loading ??= loadSigningKeys(config, logger));
     return {
       module: AppModule,
       imports: [
@@ -15,13 +31,43 @@ export class AppModule {
           service: 'auth',
           healthIndicators: [DatabaseHealthIndicator, KafkaHealthIndicator],
         }),
-        DatabaseModule.forRoot({ url: config.DATABASE_URL, poolSize: config.DATABASE_POOL_SIZE }),
+        DatabaseModule.forRoot({
+          url: config.DATABASE_URL,
+          poolSize: config.DATABASE_POOL_SIZE,
+          entities: [User],
+        }),
         MessagingModule.forRoot({
           service: 'auth',
           brokers: config.KAFKA_BROKERS,
           clientId: config.KAFKA_CLIENT_ID ?? 'auth',
           logger,
         }),
+        // The auth service verifies its own tokens with the same guard as everyone else, from its
+        // key set in memory rather than over HTTP.
+        SecurityModule.forRoot({
+          issuer: config.JWT_ISSUER,
+          audience: config.JWT_AUDIENCE,
+          jwksUrl: async () => (await keys()).jwks,
+        }),
+      ],
+      controllers: [AuthController, UsersController, JwksController],
+      providers: [
+        { provide: AuthSettings, useValue: new AuthSettings(config) },
+        { provide: SIGNING_KEYS, useFactory: keys },
+        {
+          provide: AccessTokenIssuer,
+          useFactory: (signingKeys: SigningKeys) =>
+            new AccessTokenIssuer(signingKeys, {
+              issuer: config.JWT_ISSUER,
+              audience: config.JWT_AUDIENCE,
+              ttlSeconds: config.ACCESS_TOKEN_TTL_SECONDS,
+            }),
+          inject: [SIGNING_KEYS],
+        },
+        PasswordHasher,
+        LoginThrottle,
+        UsersService,
+        SessionsService,
       ],
     };
   }

@@ -19,3 +19,4 @@ export {
 } from './events/catalog-events';
 export { OrderCancelledV1, OrderConfirmedV1, OrderPlacedV1, OrderRejectedV1 } from './events/order-events';
 export { buildAsyncApiDocument } from './asyncapi/asyncapi-document';
+export { ROLES, type Page, type Role, type TokenPair, type UserProfile } from './http/auth-http';

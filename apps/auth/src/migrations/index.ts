@@ -1,4 +1,5 @@
 import { CreateMessagingTables1764000000000 } from '@shopflow/platform/messaging';
+import { CreateAccounts1764000100000 } from './1764000100000-create-accounts';
 
 /** Applied in this order by `main.js migrate`. Released migrations are never edited. */
-export const migrations = [CreateMessagingTables1764000000000];
+export const migrations = [CreateMessagingTables1764000000000, CreateAccounts1764000100000];
