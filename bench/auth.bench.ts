@@ -5,12 +5,11 @@ import { generateKeyPairSync, randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { Controller, Get, Module } from '@nestjs/common';
 import { calculateJwkThumbprint, exportJWK, SignJWT } from 'jose';
-import { createConnection } from 'mysql2/promise';
 import { loadConfig } from '@shopflow/platform/config';
 import { runMigrations } from '@shopflow/platform/persistence';
 import { Authenticated, SecurityModule } from '@shopflow/platform/security';
 import { createServiceApp, PlatformModule } from '@shopflow/platform/service';
-import { captureLogger } from '@shopflow/testing';
+import { captureLogger, createTestSchema } from '@shopflow/testing';
 import { AppModule } from '../apps/auth/src/app.module';
 import { authEnv } from '../apps/auth/src/config/auth.config';
 import { migrations } from '../apps/auth/src/migrations';
@@ -30,12 +29,9 @@ async function argon2Cost() {
   return (performance.now() - t0) / runs;
 }
 
-async function logins(brokers: string[], adminUrl: string) {
-  const schema = `bench_auth_${randomUUID().slice(0, 8)}`;
-  const admin = await createConnection(adminUrl);
-  await admin.query(`CREATE DATABASE ${schema} CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
-  const url = new URL(adminUrl);
-  url.pathname = `/${schema}`;
+async function logins(brokers: string[]) {
+  const schema = await createTestSchema('bench_auth');
+  const url = new URL(schema.url);
   try {
     await runMigrations({ url: url.toString(), poolSize: 1, migrations });
     const config = loadConfig(authEnv, {
@@ -74,8 +70,7 @@ async function logins(brokers: string[], adminUrl: string) {
     await app.close();
     return result;
   } finally {
-    await admin.query(`DROP DATABASE IF EXISTS ${schema}`);
-    await admin.end();
+    await schema.drop();
   }
 }
 
@@ -127,9 +122,9 @@ async function guardOverhead() {
 }
 
 async function main() {
-  const { brokers, adminUrl } = benchInfra();
+  const { brokers } = benchInfra();
   const hashMs = await argon2Cost();
-  const login = await logins(brokers, adminUrl);
+  const login = await logins(brokers);
   const { open, guarded } = await guardOverhead();
   const f = (n: number) => n.toFixed(1);
   console.log(

@@ -1,9 +1,12 @@
 import { cpus, totalmem } from 'node:os';
 import { requireTestEnv } from '@shopflow/testing';
 
-/** Kafka and MySQL as provided by tools/bench/run-bench.mjs (the same way `npm test` does). */
-export function benchInfra(): { brokers: string[]; adminUrl: string } {
-  return { brokers: requireTestEnv('KAFKA_BROKERS').split(','), adminUrl: requireTestEnv('MYSQL_ADMIN_URL') };
+/**
+ * Kafka as provided by tools/bench/run-bench.mjs (the same way `npm test` does); MySQL schemas come
+ * from createTestSchema, through the MYSQL_ADMIN_URL it also sets.
+ */
+export function benchInfra(): { brokers: string[] } {
+  return { brokers: requireTestEnv('KAFKA_BROKERS').split(',') };
 }
 
 export function percentile(sortedMs: number[], p: number): number {

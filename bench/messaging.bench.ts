@@ -4,7 +4,6 @@
 //     in one transaction. Same broker, same run, same message count.
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
-import { createConnection } from 'mysql2/promise';
 import { z } from 'zod';
 import { defineEvent } from '@shopflow/contracts';
 import {
@@ -18,6 +17,7 @@ import {
 } from '@shopflow/platform/messaging';
 import { createLogger, Metrics } from '@shopflow/platform/observability';
 import { createDataSource, runMigrations } from '@shopflow/platform/persistence';
+import { createTestSchema } from '@shopflow/testing';
 import { benchInfra, machine, summarize } from './bench-infra';
 
 const LATENCY_SAMPLES = Number(process.env['LATENCY_SAMPLES'] ?? 300);
@@ -82,12 +82,9 @@ async function raw(brokers: string[]) {
   return { latency: summarize(latencies), perSecond: THROUGHPUT_EVENTS / seconds };
 }
 
-async function outboxPath(brokers: string[], adminUrl: string) {
-  const schema = `bench_messaging_${randomUUID().slice(0, 8)}`;
-  const admin = await createConnection(adminUrl);
-  await admin.query(`CREATE DATABASE ${schema} CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
-  const url = new URL(adminUrl);
-  url.pathname = `/${schema}`;
+async function outboxPath(brokers: string[]) {
+  const schema = await createTestSchema('bench_messaging');
+  const url = new URL(schema.url);
   try {
     await runMigrations({
       url: url.toString(),
@@ -175,8 +172,7 @@ async function outboxPath(brokers: string[], adminUrl: string) {
       writeSeconds: (writtenAt - t0) / 1000,
     };
   } finally {
-    await admin.query(`DROP DATABASE IF EXISTS ${schema}`);
-    await admin.end();
+    await schema.drop();
   }
 }
 
@@ -184,7 +180,7 @@ async function main() {
   const infra = benchInfra();
   {
     const r = await raw(infra.brokers);
-    const o = await outboxPath(infra.brokers, infra.adminUrl);
+    const o = await outboxPath(infra.brokers);
     const f = (n: number) => n.toFixed(1);
     console.log(`\nmessaging benchmark — ${machine()}`);
     console.log(
