@@ -11,7 +11,7 @@ if (!name) {
   process.exit(2);
 }
 
-const kafka = await ensureKafka({ port: 45092, dataDir: join(ROOT, 'tools/kafka/.cache/bench') }).catch(
+const kafka = await ensureKafka({ port: 22092, dataDir: join(ROOT, 'tools/kafka/.cache/bench') }).catch(
   (error) => {
     process.stderr.write(`bench: ${error.message}\n`);
     process.exit(1);

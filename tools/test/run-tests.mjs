@@ -15,7 +15,8 @@ import {
   run,
 } from '../dev/infra.mjs';
 
-const TEST_KAFKA_PORT = 39092;
+// Below the ephemeral range (32768+), as is its controller port (+10000), so no outgoing connection holds it.
+const TEST_KAFKA_PORT = 21092;
 
 async function main() {
   const started = Date.now();

@@ -21,8 +21,10 @@ describe('auth service (real MySQL, real Kafka)', () => {
   const logs = captureLogger('auth', 'debug');
   let app: NestFastifyApplication;
   let ip = 0;
-  // Each test its own client address, so the per-address login throttle of one never meets another.
-  const client = () => `10.0.${Math.floor(++ip / 250)}.${ip % 250}`;
+  // Each test its own client address, so the per-address login throttle of one never meets another
+  // (nor a previous run's, when the test database is reused).
+  const run = Math.floor(Math.random() * 250);
+  const client = () => `10.${run}.${Math.floor(++ip / 250)}.${ip % 250}`;
 
   const config = loadConfig(authEnv, {
     ...serviceEnv('auth'),
@@ -347,7 +349,7 @@ describe('auth service (real MySQL, real Kafka)', () => {
         });
       const changed = await patch({ roles: ['customer', 'admin'] });
       expect(changed.statusCode).toBe(200);
-      expect(changed.json().roles).toEqual(['admin', 'customer']);
+      expect(changed.json().roles).toEqual(['customer', 'admin']);
       expect((await patch({ roles: ['superuser'] })).statusCode).toBe(400);
       expect((await patch({ roles: [] })).statusCode).toBe(400);
       expect((await patch({ roles: ['customer'] }, randomUUID())).statusCode).toBe(404);
@@ -359,7 +361,7 @@ describe('auth service (real MySQL, real Kafka)', () => {
       await db.end();
       expect(JSON.parse((rows as { payload: string }[])[0]!.payload).data).toEqual({
         userId: id,
-        roles: ['admin', 'customer'],
+        roles: ['customer', 'admin'],
       });
     });
   });

@@ -5,3 +5,4 @@ export { spawnService, waitUntilReady, type ServiceProcess } from './service-pro
 export { TcpProxy } from './tcp-proxy';
 export { databaseUrl, kafkaBrokers, requireTestEnv, serviceEnv } from './test-env';
 export { createTestSchema } from './test-schema';
+export { DedicatedKafka } from './dedicated-kafka';

@@ -2,6 +2,7 @@ import { HttpStatus, Injectable, Logger, type OnApplicationBootstrap } from '@ne
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import {
+  ROLES,
   UserRegisteredV1,
   UserRolesChangedV1,
   type Page,
@@ -90,7 +91,8 @@ export class UsersService implements OnApplicationBootstrap {
     return this.unitOfWork.run(async (em) => {
       const user = await em.findOne(User, { where: { id }, lock: { mode: 'pessimistic_write' } });
       if (!user) throw new ProblemException(HttpStatus.NOT_FOUND, USER_NOT_FOUND, 'No such user.');
-      user.roles = [...roles].sort();
+      // The SET column reads back in declaration order; answer and announce in that same order.
+      user.roles = ROLES.filter((role) => roles.includes(role));
       user.updatedAt = new Date();
       await em.save(user);
       await this.outbox.add(em, UserRolesChangedV1, { userId: user.id, roles: user.roles });

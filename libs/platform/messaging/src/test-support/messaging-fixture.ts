@@ -57,6 +57,7 @@ export async function startPipeline(options: {
   const relay = new OutboxRelay(dataSource, broker.producer, logger, metrics, {
     service: 'test',
     pollIntervalMs: 200,
+    maxBackoffMs: 1_000,
   });
   const unitOfWork = new UnitOfWork(dataSource, relay);
   const outbox = new Outbox('order');
