@@ -5,15 +5,9 @@ import { generateKeyPairSync, randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { Controller, Get, Module } from '@nestjs/common';
 import { calculateJwkThumbprint, exportJWK, SignJWT } from 'jose';
-import { loadConfig } from '@shopflow/platform/config';
-import { runMigrations } from '@shopflow/platform/persistence';
-import { Authenticated, SecurityModule } from '@shopflow/platform/security';
+import { Authenticated, PasswordHasher, SecurityModule } from '@shopflow/platform/security';
 import { createServiceApp, PlatformModule } from '@shopflow/platform/service';
-import { captureLogger, createTestSchema } from '@shopflow/testing';
-import { AppModule } from '../apps/auth/src/app.module';
-import { authEnv } from '../apps/auth/src/config/auth.config';
-import { migrations } from '../apps/auth/src/migrations';
-import { PasswordHasher } from '../apps/auth/src/passwords/password-hasher';
+import { captureLogger, createTestSchema, freePort, spawnService, waitUntilReady } from '@shopflow/testing';
 import { benchInfra, machine } from './bench-infra';
 import { load } from './http-load';
 
@@ -29,46 +23,45 @@ async function argon2Cost() {
   return (performance.now() - t0) / runs;
 }
 
+/** Logins per second through the built auth service, run as its own process as in production. */
 async function logins(brokers: string[]) {
   const schema = await createTestSchema('bench_auth');
-  const url = new URL(schema.url);
+  const env = {
+    DATABASE_URL: schema.url,
+    KAFKA_BROKERS: brokers.join(','),
+    HTTP_PORT: String(await freePort()),
+    LOG_LEVEL: 'warn',
+    JWT_PRIVATE_KEYS: generateKeyPairSync('ed25519')
+      .privateKey.export({ type: 'pkcs8', format: 'pem' })
+      .toString(),
+    LOGIN_MAX_FAILURES_PER_ADDRESS: '1000000',
+  };
   try {
-    await runMigrations({ url: url.toString(), poolSize: 1, migrations });
-    const config = loadConfig(authEnv, {
-      DATABASE_URL: url.toString(),
-      KAFKA_BROKERS: brokers.join(','),
-      JWT_PRIVATE_KEYS: generateKeyPairSync('ed25519')
-        .privateKey.export({ type: 'pkcs8', format: 'pem' })
-        .toString(),
-      LOGIN_MAX_FAILURES_PER_ADDRESS: '1000000',
-    });
-    const app = await createServiceApp({
-      service: 'auth',
-      module: AppModule.register(config, logger),
-      logger,
-    });
-    await app.listen({ port: 0, host: '127.0.0.1' });
-    const base = `http://127.0.0.1:${(app.getHttpServer().address() as { port: number }).port}`;
-    const user = {
-      email: `bench-${randomUUID()}@example.com`,
-      password: 'bench-password-123',
-      displayName: 'Bench',
-    };
-    await fetch(`${base}/v1/auth/register`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(user),
-    });
-    const result = await load({
-      url: `${base}/v1/auth/login`,
-      method: 'POST',
-      connections: 4,
-      seconds: SECONDS,
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ email: user.email, password: user.password }),
-    });
-    await app.close();
-    return result;
+    if ((await spawnService('auth', env, ['migrate']).exited) !== 0) throw new Error('auth migrate failed');
+    const auth = spawnService('auth', env);
+    try {
+      await waitUntilReady(auth);
+      const user = {
+        email: `bench-${randomUUID()}@example.com`,
+        password: 'bench-password-123',
+        displayName: 'Bench',
+      };
+      await fetch(`${auth.baseUrl}/v1/auth/register`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(user),
+      });
+      return await load({
+        url: `${auth.baseUrl}/v1/auth/login`,
+        method: 'POST',
+        connections: 4,
+        seconds: SECONDS,
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ email: user.email, password: user.password }),
+      });
+    } finally {
+      await auth.stop();
+    }
   } finally {
     await schema.drop();
   }
@@ -128,7 +121,7 @@ async function main() {
   const { open, guarded } = await guardOverhead();
   const f = (n: number) => n.toFixed(1);
   console.log(
-    `\nauth benchmark — ${machine()}; ${SECONDS} s per measurement, load generator in the same process\n`,
+    `\nauth benchmark — ${machine()}; ${SECONDS} s per measurement, load generator in the bench process\n`,
   );
   console.log(`argon2id (m=19 MiB, t=2, p=1): ${f(hashMs)} ms per hash on one core`);
   console.log(

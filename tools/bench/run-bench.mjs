@@ -3,7 +3,7 @@
 // way `npm test` does, then runs bench/<name>.bench.ts. Benchmarks print numbers; they never fail on them.
 import { join } from 'node:path';
 import { DEFAULT_ADMIN_URL } from '../db/provision.mjs';
-import { ensureKafka, InfraError, ROOT, run } from '../dev/infra.mjs';
+import { buildServices, ensureKafka, InfraError, ROOT, run } from '../dev/infra.mjs';
 
 const name = process.argv[2];
 if (!name) {
@@ -19,6 +19,7 @@ const kafka = await ensureKafka({ port: 22092, dataDir: join(ROOT, 'tools/kafka/
 );
 let code = 0;
 try {
+  await buildServices(); // benchmarks that start a service run the built one
   await run(process.execPath, ['-r', '@swc-node/register', join(ROOT, 'bench', `${name}.bench.ts`)], {
     env: {
       SWC_NODE_PROJECT: join(ROOT, 'tsconfig.base.json'),

@@ -10,7 +10,7 @@ import { AccessTokenIssuer } from './keys/access-token.issuer';
 import { JwksController } from './keys/jwks.controller';
 import { SIGNING_KEYS } from './keys/keys.tokens';
 import { loadSigningKeys, type SigningKeys } from './keys/signing-keys';
-import { PasswordHasher } from './passwords/password-hasher';
+import { PasswordHasher } from '@shopflow/platform/security';
 import { AuthController } from './sessions/auth.controller';
 import { LoginThrottle } from './sessions/login-throttle';
 import { SessionsService } from './sessions/sessions.service';

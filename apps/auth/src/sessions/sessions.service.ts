@@ -7,7 +7,7 @@ import { UnitOfWork } from '@shopflow/platform/messaging';
 import { ProblemException } from '@shopflow/platform/service';
 import { AuthSettings } from '../auth.settings';
 import { AccessTokenIssuer } from '../keys/access-token.issuer';
-import { PasswordHasher } from '../passwords/password-hasher';
+import { PasswordHasher } from '@shopflow/platform/security';
 import { normalizeEmail, User } from '../users/user.entity';
 import { LoginThrottle } from './login-throttle';
 

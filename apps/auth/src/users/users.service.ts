@@ -11,7 +11,7 @@ import {
 } from '@shopflow/contracts';
 import { Outbox, UnitOfWork } from '@shopflow/platform/messaging';
 import { ProblemException } from '@shopflow/platform/service';
-import { PasswordHasher } from '../passwords/password-hasher';
+import { PasswordHasher } from '@shopflow/platform/security';
 import { AuthSettings } from '../auth.settings';
 import { normalizeEmail, User } from './user.entity';
 

@@ -7,3 +7,4 @@ export { Roles } from './roles.decorator';
 export { SecurityModule, type SecurityModuleOptions } from './security.module';
 export { SigningKeysUnavailableError } from './signing-keys-unavailable.error';
 export { TokenRejectedError, type TokenRejectionReason } from './token-rejected.error';
+export { PasswordHasher } from './password-hasher';

@@ -1,3 +1,4 @@
+import { Injectable } from '@nestjs/common';
 import { hash, verify } from '@node-rs/argon2';
 
 /**
@@ -8,6 +9,7 @@ import { hash, verify } from '@node-rs/argon2';
 const ARGON2ID = 2; // Algorithm.Argon2id (a const enum in the package's types, absent at runtime)
 const OPTIONS = { algorithm: ARGON2ID, memoryCost: 19_456, timeCost: 2, parallelism: 1 } as const;
 
+@Injectable()
 export class PasswordHasher {
   /** Verified against when an email is unknown, so both failures cost the same time. */
   private readonly dummyHash = hash('not-a-real-password-just-for-timing', OPTIONS);
