@@ -74,6 +74,9 @@ export class KafkajsBroker implements MessageBroker {
     this.kafkaProducer = this.kafka.producer({
       idempotent: true,
       maxInFlightRequests: 1,
+      // kafkajs retries an idempotent producer's send forever by default; a send must fail in
+      // bounded time so its caller (the relay's back-off loop, a shutdown) stays in control.
+      retry: { retries: 5, initialRetryTime: 100, maxRetryTime: 2_000 },
       createPartitioner: Partitioners.DefaultPartitioner,
     });
     this.admin = this.kafka.admin({ retry: { retries: 1 } });
