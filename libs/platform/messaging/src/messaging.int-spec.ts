@@ -52,6 +52,7 @@ describe('messaging backbone (real Kafka, real MySQL)', () => {
       groupId?: string;
       chunkSize?: number;
       logger?: Logger;
+      relay?: { retentionMs?: number; pruneIntervalMs?: number };
     } = {},
   ) {
     const id = randomUUID().slice(0, 8);
@@ -69,6 +70,7 @@ describe('messaging backbone (real Kafka, real MySQL)', () => {
         event,
         handlerDelayMs: options.handlerDelayMs,
         logger: options.logger,
+        relay: options.relay,
         consumer: {
           groupId,
           deadLetterTopic,
@@ -272,6 +274,39 @@ describe('messaging backbone (real Kafka, real MySQL)', () => {
     await eventually(async () => expect(await effects(second, ids)).toHaveLength(300), { timeoutMs: 60_000 });
     const rows = await effects(second, ids);
     expect(new Set(rows.map((r) => r.event_id)).size).toBe(300);
+  });
+
+  it('prunes published outbox rows after the retention period, and never an unpublished one', async () => {
+    const { event, start } = await scenario({ relay: { retentionMs: 500, pruneIntervalMs: 100 } });
+    const pipeline = await start();
+    const ids = await publishEvents(pipeline, event, [
+      { key: 'p', seq: 1 },
+      { key: 'p', seq: 2 },
+    ]);
+    await eventually(async () => expect(await effects(pipeline, ids)).toHaveLength(2));
+    const rows = async (sql: string) => Number((await pipeline.dataSource.query(sql, [ids]))[0].n);
+    // Published rows go once they are older than the retention period.
+    await eventually(
+      async () => expect(await rows('SELECT COUNT(*) AS n FROM outbox_message WHERE id IN (?)')).toBe(0),
+      {
+        timeoutMs: 10_000,
+      },
+    );
+    // An unpublished row is kept however old it is.
+    await pipeline.relay.stop();
+    await pipeline.dataSource.query(
+      `INSERT INTO outbox_message (id, topic, message_key, event_type, payload, headers, created_at)
+       VALUES (?, 'nowhere', 'k', 'Old', '{}', '{}', ?)`,
+      [ids[0], new Date(Date.now() - 86_400_000)],
+    );
+    pipeline.relay.start();
+    await eventually(async () =>
+      expect(
+        await rows('SELECT COUNT(*) AS n FROM outbox_message WHERE id IN (?) AND last_error IS NOT NULL'),
+      ).toBe(1),
+    );
+    expect(await rows('SELECT COUNT(*) AS n FROM outbox_message WHERE id IN (?)')).toBe(1);
+    await pipeline.dataSource.query('DELETE FROM outbox_message WHERE id = ?', [ids[0]]); // leave no poison for the next test
   });
 
   it('reports published, consumed and dead-lettered events, handler durations and the outbox backlog', async () => {

@@ -10,6 +10,8 @@ export interface OutboxRelayOptions {
   pollIntervalMs?: number;
   /** Published rows are kept this long for diagnosis, then pruned. Inbox rows twice as long. */
   retentionMs?: number;
+  /** How often pruning runs. Default 60 s. */
+  pruneIntervalMs?: number;
   maxBackoffMs?: number;
 }
 
@@ -22,7 +24,6 @@ interface OutboxRow {
   headers: string;
 }
 
-const PRUNE_EVERY_MS = 60_000;
 const PRUNE_CHUNK = 5_000;
 
 /**
@@ -198,7 +199,7 @@ export class OutboxRelay {
   }
 
   private async pruneIfDue(): Promise<void> {
-    if (Date.now() - this.lastPrune < PRUNE_EVERY_MS) return;
+    if (Date.now() - this.lastPrune < (this.options.pruneIntervalMs ?? 60_000)) return;
     this.lastPrune = Date.now();
     const publishedBefore = new Date(Date.now() - this.retentionMs);
     const processedBefore = new Date(Date.now() - 2 * this.retentionMs);

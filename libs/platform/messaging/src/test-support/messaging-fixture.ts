@@ -49,6 +49,7 @@ export async function startPipeline(options: {
   consumer: Omit<EventConsumerOptions, 'topics'>;
   logger?: Logger;
   handlerDelayMs?: number;
+  relay?: { retentionMs?: number; pruneIntervalMs?: number };
 }) {
   const logger = options.logger ?? createLogger({ service: 'messaging-test', level: 'warn' });
   const metrics = new Metrics('messaging-test');
@@ -58,6 +59,7 @@ export async function startPipeline(options: {
     service: 'test',
     pollIntervalMs: 200,
     maxBackoffMs: 1_000,
+    ...options.relay,
   });
   const unitOfWork = new UnitOfWork(dataSource, relay);
   const outbox = new Outbox('order');
