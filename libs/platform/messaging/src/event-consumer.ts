@@ -58,6 +58,8 @@ const INFRASTRUCTURE_ERRORS = new Set([
  */
 export class EventConsumer {
   private readonly handlers = new Map<string, Entry>();
+  /** The contracts this consumer validates against: kept with the handlers, not rebuilt per message. */
+  private readonly definitions: EventDefinition[] = [];
   private running?: RunningConsumer;
   private readonly consumed;
   private readonly deadLettered;
@@ -93,6 +95,7 @@ export class EventConsumer {
       definition,
       handler: handler as EventHandler<never>,
     });
+    this.definitions.push(definition);
     return this;
   }
 
@@ -133,10 +136,7 @@ export class EventConsumer {
   }
 
   private classify(message: ReceivedMessage): Classified {
-    const parsed: ParsedEvent = parseEvent(
-      message.value,
-      [...this.handlers.values()].map((h) => h.definition),
-    );
+    const parsed: ParsedEvent = parseEvent(message.value, this.definitions);
     if (!parsed.ok) return { kind: 'invalid', message, error: parsed.error };
     const { envelope, definition } = parsed;
     const entry = definition && this.handlers.get(`${definition.type}.v${definition.version}`);

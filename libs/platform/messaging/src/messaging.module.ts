@@ -30,8 +30,6 @@ export interface MessagingOptions {
   consumer?: EventConsumerOptions;
 }
 
-const OPTIONS = Symbol('MESSAGING_OPTIONS');
-
 @Injectable()
 export class KafkaHealthIndicator implements HealthIndicator {
   readonly name = 'kafka';
@@ -98,7 +96,6 @@ export class MessagingModule {
     return {
       module: MessagingModule,
       providers: [
-        { provide: OPTIONS, useValue: options },
         { provide: MESSAGE_BROKER, useFactory: () => new KafkajsBroker(options) },
         { provide: Outbox, useValue: new Outbox(options.service) },
         {

@@ -143,7 +143,11 @@ export class OutboxRelay {
     if (rows.length === 0) return 0;
     // One send per topic, rows in seq order: per-key order holds within each topic's partitions.
     const byTopic = new Map<string, OutboxRow[]>();
-    for (const row of rows) byTopic.set(row.topic, [...(byTopic.get(row.topic) ?? []), row]);
+    for (const row of rows) {
+      const topicRows = byTopic.get(row.topic);
+      if (topicRows) topicRows.push(row);
+      else byTopic.set(row.topic, [row]);
+    }
     let firstError: unknown;
     for (const [topic, topicRows] of byTopic) {
       try {
