@@ -74,6 +74,7 @@ async function main() {
         HTTP_PORT: String(port),
         DATABASE_URL: databaseUrls[service],
         KAFKA_BROKERS: kafka.brokers,
+        JWT_JWKS_URL: `http://127.0.0.1:${DATABASES.find((d) => d.service === 'auth').port}/.well-known/jwks.json`,
       },
       stdio: ['ignore', 'inherit', 'inherit'],
     });

@@ -33,5 +33,7 @@ export function serviceEnv(service: ServiceName): Record<string, string> {
     DATABASE_URL: databaseUrl(service),
     KAFKA_BROKERS: kafkaBrokers().join(','),
     KAFKA_CLIENT_ID: `${service}-test`,
+    // Catalog and order verify auth's tokens; tests that call them with tokens point this at a real auth.
+    JWT_JWKS_URL: process.env.JWT_JWKS_URL ?? 'http://127.0.0.1:3001/.well-known/jwks.json',
   };
 }

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { commonEnv, httpPort } from '@shopflow/platform/config';
+import { accessTokenEnv, commonEnv, httpPort } from '@shopflow/platform/config';
 
-export const catalogEnv = z.object({ ...commonEnv, ...httpPort(3002) });
+export const catalogEnv = z.object({ ...commonEnv, ...httpPort(3002), ...accessTokenEnv });
 
 export type CatalogConfig = z.infer<typeof catalogEnv>;

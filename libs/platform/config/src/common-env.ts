@@ -24,3 +24,13 @@ export const commonEnv = {
 
 /** The HTTP port with a service-specific default (auth 3001, catalog 3002, order 3003). */
 export const httpPort = (defaultPort: number) => ({ HTTP_PORT: port.default(defaultPort) });
+
+/**
+ * Variables of a service that verifies auth's access tokens. The JWKS URL has no default: a
+ * service pointed at the wrong key set would refuse every caller, so it must be stated.
+ */
+export const accessTokenEnv = {
+  JWT_JWKS_URL: z.url({ protocol: /^https?$/ }),
+  JWT_ISSUER: z.string().min(1).default('shopflow-auth'),
+  JWT_AUDIENCE: z.string().min(1).default('shopflow'),
+};

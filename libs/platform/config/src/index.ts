@@ -1,3 +1,3 @@
 export { ConfigError } from './config-error';
 export { loadConfig, runOrExitOnConfigError } from './load-config';
-export { commonEnv, httpPort } from './common-env';
+export { accessTokenEnv, commonEnv, httpPort } from './common-env';

@@ -11,4 +11,4 @@ export { ProblemDetailsFilter } from './problem-details.filter';
 export { createValidationPipe } from './validation.pipe';
 export { createServiceApp, type ServiceAppOptions } from './service-app';
 export { installGracefulShutdown, startService, type StartOptions } from './start-service';
-export { runService, type ServiceDefinition } from './run-service';
+export { describeConfig, runService, type ServiceDefinition } from './run-service';

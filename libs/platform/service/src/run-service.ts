@@ -22,11 +22,17 @@ export interface ServiceDefinition<C extends CommonConfig> {
  *   main.js                 start the HTTP service
  *   main.js migrate         apply pending database migrations, then exit
  *   main.js create-topics   create the topics this service owns and its dead-letter topics, then exit
+ *   main.js describe-config print the environment variables the service reads, as JSON, then exit
+ *                           (deployment drift checks compare it with compose and the manifests)
  */
 export function runService<C extends CommonConfig>(
   definition: ServiceDefinition<C>,
   argv = process.argv.slice(2),
 ): void {
+  if (argv[0] === 'describe-config') {
+    process.stdout.write(`${JSON.stringify(describeConfig(definition.env))}\n`);
+    return;
+  }
   void runOrExitOnConfigError(async () => {
     const config = loadConfig(definition.env) as C;
     const logger = createLogger({ service: definition.name, level: config.LOG_LEVEL });
@@ -70,7 +76,7 @@ export function runService<C extends CommonConfig>(
         return;
       }
       default:
-        process.stderr.write(`unknown command "${command}": use serve, migrate or create-topics\n`);
+        process.stderr.write(`unknown command "${command}": use serve, migrate, create-topics or describe-config\n`);
         process.exit(2);
     }
   }).catch((error: unknown) => {
@@ -79,4 +85,11 @@ export function runService<C extends CommonConfig>(
     );
     process.exit(1);
   });
+}
+
+/** Which variables a schema requires (no default, not optional) and which it merely accepts. */
+export function describeConfig(env: z.ZodObject): { required: string[]; optional: string[] } {
+  const names = Object.keys(env.shape).sort();
+  const required = names.filter((name) => !env.shape[name].safeParse(undefined).success);
+  return { required, optional: names.filter((name) => !required.includes(name)) };
 }
