@@ -1,0 +1,108 @@
+import { composeWiringProblems } from './compose-checks';
+import { parseEnvFile, type ComposeFile } from './compose-model';
+import { composeSchemaProblems } from './compose-schema';
+import { composeEnvProblems, type RequiredVariables } from './env-drift';
+import { describeServiceConfig, loadServiceDatabases, parseYaml, readText } from './workspace';
+
+const databases = loadServiceDatabases();
+const ports = Object.fromEntries(databases.map((d) => [d.service, d.port]));
+const composeText = readText('docker-compose.yml');
+const compose = () => parseYaml(composeText) as ComposeFile;
+
+describe('docker-compose.yml', () => {
+  let required: RequiredVariables;
+  beforeAll(() => {
+    required = Object.fromEntries(
+      databases.map((d) => [d.service, describeServiceConfig(d.service).required]),
+    );
+  }, 180_000);
+
+  describe('against the compose specification', () => {
+    it('is valid', () => {
+      expect(composeSchemaProblems(compose())).toEqual([]);
+    });
+
+    it('rejects an unknown key and a wrong type', () => {
+      const broken = compose() as ComposeFile & { services: Record<string, Record<string, unknown>> };
+      broken.services['auth']!['helthcheck'] = { test: ['CMD', 'true'] };
+      broken.services['mysql']!['ports'] = 3306;
+      const problems = composeSchemaProblems(broken);
+      expect(problems).toContainEqual(expect.stringMatching(/\/services\/auth: .*'helthcheck'/));
+      expect(problems).toContainEqual(expect.stringMatching(/\/services\/mysql\/ports/));
+    });
+  });
+
+  describe('environment', () => {
+    it('sets every variable each service requires (describe-config), in every container running it', () => {
+      expect(Object.keys(required).sort()).toEqual(['auth', 'catalog', 'order']);
+      expect(required['catalog']).toEqual(
+        expect.arrayContaining(['DATABASE_URL', 'KAFKA_BROKERS', 'JWT_JWKS_URL']),
+      );
+      expect(composeEnvProblems(compose(), required)).toEqual([]);
+    });
+
+    it('reports a required variable missing from a container', () => {
+      const broken = compose();
+      delete broken.services['order']!.environment!['JWT_JWKS_URL'];
+      const withoutDatabaseUrl = (path: string) =>
+        path.endsWith('catalog.env') ? '# emptied\n' : readText(path);
+      const problems = composeEnvProblems(broken, required, withoutDatabaseUrl);
+      expect(problems).toContain('compose order: JWT_JWKS_URL (required by order) is not set');
+      expect(problems).toContain('compose catalog-migrate: DATABASE_URL (required by catalog) is not set');
+    });
+
+    it("gives each service's DATABASE_URL the user, schema and password the MySQL init creates", () => {
+      const mysqlEnv = parseEnvFile(readText('deploy/compose/env/mysql.env'));
+      for (const db of databases) {
+        const url = new URL(parseEnvFile(readText(`deploy/compose/env/${db.service}.env`))['DATABASE_URL']!);
+        expect({ user: url.username, password: url.password, host: url.host, schema: url.pathname }).toEqual({
+          user: db.user,
+          password: mysqlEnv[`${db.service.toUpperCase()}_DB_PASSWORD`],
+          host: 'mysql:3306',
+          schema: `/${db.schema}`,
+        });
+      }
+    });
+
+    it('marks every env file as development defaults', () => {
+      for (const file of ['mysql', 'auth', 'catalog', 'order', 'grafana'])
+        expect(readText(`deploy/compose/env/${file}.env`)).toMatch(/^# LOCAL DEVELOPMENT DEFAULTS/);
+    });
+  });
+
+  describe('wiring', () => {
+    it('runs each service on its port, health-checked, after its migration, topics and infrastructure', () => {
+      expect(composeWiringProblems(compose(), ports)).toEqual([]);
+    });
+
+    it('reports a wrong port and a service that no longer waits for its migration', () => {
+      const broken = compose();
+      broken.services['catalog']!.environment!['HTTP_PORT'] = '3999';
+      delete (broken.services['order']!.depends_on as Record<string, unknown>)['order-migrate'];
+      expect(composeWiringProblems(broken, ports)).toEqual([
+        'compose catalog: HTTP_PORT must be 3002',
+        'compose order: must wait for order-migrate (migrate) to complete',
+      ]);
+    });
+
+    it('keeps Kafka and MySQL startable on their own for `npm start` (ports 9092 and 3306 on the host)', () => {
+      const { services } = compose() as {
+        services: Record<string, { ports?: string[]; depends_on?: unknown }>;
+      };
+      expect(services['kafka']?.ports).toContain('9092:9092');
+      expect(services['mysql']?.ports).toContain('3306:3306');
+      expect(services['kafka']?.depends_on).toBeUndefined();
+      expect(services['mysql']?.depends_on).toBeUndefined();
+    });
+
+    it('puts Prometheus and Grafana in the observability profile only', () => {
+      const profiled = Object.entries(compose().services)
+        .filter(([, s]) => s.profiles)
+        .map(([name, s]) => [name, s.profiles]);
+      expect(profiled).toEqual([
+        ['prometheus', ['observability']],
+        ['grafana', ['observability']],
+      ]);
+    });
+  });
+});
