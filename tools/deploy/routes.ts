@@ -46,20 +46,27 @@ export function ingressRoutes(objects: KubernetesObject[]): Route[] {
     );
 }
 
+const covers = (routed: string, served: string) => served === routed || served.startsWith(`${routed}/`);
+
 /**
- * A router must send exactly the served prefixes, each to the service serving it: a missing
- * prefix is an API users cannot reach, an extra one a route to nowhere.
+ * A router must send every served path to the service serving it (its longest matching prefix
+ * wins, as in nginx and Ingress), and every prefix it routes must lead to something that service
+ * serves: a missing prefix is an API users cannot reach, an extra one a route to nowhere.
  */
 export function routeProblems(where: string, routed: Route[], served: Route[]): string[] {
-  const key = (r: Route) => `${r.prefix} -> ${r.service}`;
-  const servedKeys = new Set(served.map(key));
-  const routedKeys = new Set(routed.map(key));
-  return [
-    ...served.filter((r) => !routedKeys.has(key(r))).map((r) => `${where}: does not route ${key(r)}`),
-    ...routed
-      .filter((r) => !servedKeys.has(key(r)))
-      .map((r) => `${where}: routes ${key(r)}, which no service serves there`),
-  ];
+  const unreachable = served.flatMap((s) => {
+    const [best] = routed
+      .filter((r) => covers(r.prefix, s.prefix))
+      .sort((a, b) => b.prefix.length - a.prefix.length);
+    if (!best) return [`${where}: does not route ${s.prefix} -> ${s.service}`];
+    return best.service === s.service
+      ? []
+      : [`${where}: does not route ${s.prefix} -> ${s.service} (sends it to ${best.service})`];
+  });
+  const nowhere = routed
+    .filter((r) => !served.some((s) => s.service === r.service && covers(r.prefix, s.prefix)))
+    .map((r) => `${where}: routes ${r.prefix} -> ${r.service}, which no service serves there`);
+  return [...unreachable, ...nowhere];
 }
 
 export { describeObject };
