@@ -1,13 +1,21 @@
 import { Module, type DynamicModule } from '@nestjs/common';
+import { CONSUMER_GROUPS } from '@shopflow/contracts';
 import { KafkaHealthIndicator, MessagingModule } from '@shopflow/platform/messaging';
 import type { Logger } from '@shopflow/platform/observability';
 import { DatabaseHealthIndicator, DatabaseModule } from '@shopflow/platform/persistence';
+import { SecurityModule } from '@shopflow/platform/security';
 import { PlatformModule } from '@shopflow/platform/service';
 import type { CatalogConfig } from './config/catalog.config';
+import { ProductsController } from './products/products.controller';
+import { ProductsService } from './products/products.service';
+import { StockController } from './stock/stock.controller';
+import { StockReservations } from './stock/stock-reservations';
+import { StockService } from './stock/stock.service';
 
 @Module({})
 export class AppModule {
   static register(config: CatalogConfig, logger: Logger): DynamicModule {
+    const group = CONSUMER_GROUPS.catalog;
     return {
       module: AppModule,
       imports: [
@@ -21,8 +29,16 @@ export class AppModule {
           brokers: config.KAFKA_BROKERS,
           clientId: config.KAFKA_CLIENT_ID ?? 'catalog',
           logger,
+          consumer: { groupId: group.groupId, topics: group.topics, deadLetterTopic: group.deadLetterTopic },
+        }),
+        SecurityModule.forRoot({
+          jwksUrl: config.JWT_JWKS_URL,
+          issuer: config.JWT_ISSUER,
+          audience: config.JWT_AUDIENCE,
         }),
       ],
+      controllers: [ProductsController, StockController],
+      providers: [ProductsService, StockService, StockReservations],
     };
   }
 }

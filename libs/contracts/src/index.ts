@@ -8,6 +8,7 @@ export {
 } from './topics/topics';
 export { defineEvent, type EventData, type EventDefinition } from './events/event-definition';
 export { EventEnvelopeSchema, type EventEnvelope } from './events/envelope';
+export { EVENT_HEADERS } from './events/event-headers';
 export { EVENTS, parseEvent, type ParsedEvent } from './events/event-registry';
 export { UserRegisteredV1, UserRolesChangedV1 } from './events/auth-events';
 export {
@@ -20,3 +21,13 @@ export {
 export { OrderCancelledV1, OrderConfirmedV1, OrderPlacedV1, OrderRejectedV1 } from './events/order-events';
 export { buildAsyncApiDocument } from './asyncapi/asyncapi-document';
 export { ROLES, type Page, type Role, type TokenPair, type UserProfile } from './http/auth-http';
+export {
+  PRODUCT_SORT_FIELDS,
+  PRODUCT_SORTS,
+  PRODUCT_STATUSES,
+  type Product,
+  type ProductSort,
+  type ProductSortField,
+  type ProductStatus,
+  type StockAdjustment,
+} from './http/catalog-http';

@@ -6,3 +6,17 @@ export { TcpProxy } from './tcp-proxy';
 export { databaseUrl, kafkaBrokers, requireTestEnv, serviceEnv } from './test-env';
 export { createTestSchema } from './test-schema';
 export { DedicatedKafka } from './dedicated-kafka';
+export { moveClockForward } from './security/clock';
+export { JwksServer } from './security/jwks-server';
+export {
+  accessTokenClaims,
+  hs256Token,
+  nowSec,
+  TEST_AUDIENCE,
+  TEST_ISSUER,
+  TestSigningKey,
+  unsignedToken,
+  withTamperedPayload,
+  type Claims,
+} from './security/test-tokens';
+export { EventPublisher, EventTap } from './event-tap';

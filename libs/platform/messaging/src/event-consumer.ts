@@ -162,6 +162,7 @@ export class EventConsumer {
   private async applyAlone(item: Classified, heartbeat: () => Promise<void>): Promise<void> {
     if (item.kind !== 'apply') return this.settle(item);
     const maxAttempts = this.options.maxAttempts ?? 5;
+    let contended = 0;
     for (let attempt = 1; ; attempt++) {
       try {
         const applied = await this.unitOfWork.run((em) => this.apply(em, item));
@@ -170,6 +171,16 @@ export class EventConsumer {
         // The database or broker is down: no amount of dead-lettering helps. Rethrow so nothing is
         // committed and the client fetches the message again once things recover.
         if (isInfrastructureError(error)) throw error;
+        // A deadlock victim or a lock wait timeout says nothing about the message: another
+        // transaction held the rows. Try again without spending an attempt; never dead-letter it.
+        if (isLockContention(error)) {
+          attempt--;
+          contended++;
+          this.logger.debug({ eventId: item.envelope.id, contended }, 'lock contention; retrying');
+          await delay((this.options.retryBaseMs ?? 100) * Math.min(2 ** contended, 20) * Math.random());
+          await heartbeat();
+          continue;
+        }
         const { envelope } = item;
         const log = {
           err: error,
@@ -183,9 +194,7 @@ export class EventConsumer {
           return this.deadLetter(item.message, 'handler-failed', errorMessage(error), attempt, envelope.type);
         }
         this.logger.warn(log, 'event handler failed; retrying');
-        await new Promise((resolve) =>
-          setTimeout(resolve, (this.options.retryBaseMs ?? 100) * 2 ** (attempt - 1)),
-        );
+        await delay((this.options.retryBaseMs ?? 100) * 2 ** (attempt - 1));
         await heartbeat();
       }
     }
@@ -241,6 +250,13 @@ export class EventConsumer {
 function isInfrastructureError(error: unknown): boolean {
   return INFRASTRUCTURE_ERRORS.has(errorCode(error) ?? '');
 }
+
+function isLockContention(error: unknown): boolean {
+  const code = errorCode(error);
+  return code === 'ER_LOCK_DEADLOCK' || code === 'ER_LOCK_WAIT_TIMEOUT';
+}
+
+const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 function errorMessage(error: unknown): string {
   return error instanceof Error ? error.message : String(error);

@@ -11,7 +11,7 @@ export {
 } from './message-broker.port';
 export { KafkajsBroker, type KafkaBrokerOptions } from './kafkajs.broker';
 export { KafkaHealthIndicator, MessagingModule, type MessagingOptions } from './messaging.module';
-export { EVENT_HEADERS, Outbox } from './outbox';
+export { Outbox } from './outbox';
 export { OutboxRelay, type OutboxRelayOptions } from './outbox-relay';
 export { UnitOfWork } from './unit-of-work';
 export { EventConsumer, type EventConsumerOptions, type EventHandler } from './event-consumer';

@@ -1,16 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
-import type { EventData, EventDefinition, EventEnvelope, ServiceName } from '@shopflow/contracts';
+import {
+  EVENT_HEADERS,
+  type EventData,
+  type EventDefinition,
+  type EventEnvelope,
+  type ServiceName,
+} from '@shopflow/contracts';
 import { currentCausationId, currentCorrelationId } from '@shopflow/platform/observability';
-
-export const EVENT_HEADERS = {
-  id: 'event-id',
-  type: 'event-type',
-  version: 'event-version',
-  correlationId: 'x-correlation-id',
-  causationId: 'causation-id',
-  producer: 'producer',
-} as const;
 
 /**
  * Writes events into the outbox table through the caller's transaction, so the event commits or

@@ -31,7 +31,9 @@ export function createDataSource({
     migrationsTransactionMode: 'each',
     synchronize: false,
     migrationsRun: false,
-    logging: ['error'],
+    // Off: TypeORM's logger prints plain text with the query's parameters (password hashes, emails)
+    // to the console. A failing query throws; the caller decides, and logs it as JSON if it must.
+    logging: false,
     extra: { connectTimeout: 5_000, enableKeepAlive: true },
   };
   return new DataSource(options);

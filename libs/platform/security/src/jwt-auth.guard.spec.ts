@@ -1,24 +1,24 @@
 import { Controller, Get, Module } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { PlatformModule, createServiceApp } from '@shopflow/platform/service';
-import { captureLogger } from '@shopflow/testing';
 import type { AuthenticatedUser } from './authenticated-user';
 import { Authenticated } from './authenticated.decorator';
 import { CurrentUser } from './current-user.decorator';
 import { JwtVerifier } from './jwt-verifier';
 import { Roles } from './roles.decorator';
 import { SecurityModule } from './security.module';
-import { moveClockForward } from './test-support/clock';
-import { JwksServer } from './test-support/jwks-server';
 import {
+  captureLogger,
   hs256Token,
+  JwksServer,
+  moveClockForward,
   nowSec,
   TEST_AUDIENCE,
   TEST_ISSUER,
   TestSigningKey,
   unsignedToken,
   withTamperedPayload,
-} from './test-support/test-tokens';
+} from '@shopflow/testing';
 
 @Controller('things')
 class ThingsController {

@@ -1,16 +1,16 @@
 import { JwtVerifier, type JwtVerifierOptions } from './jwt-verifier';
 import { SigningKeysUnavailableError } from './signing-keys-unavailable.error';
-import { moveClockForward } from './test-support/clock';
-import { JwksServer } from './test-support/jwks-server';
 import {
   hs256Token,
+  JwksServer,
+  moveClockForward,
   nowSec,
   TEST_AUDIENCE,
   TEST_ISSUER,
   TestSigningKey,
   unsignedToken,
   withTamperedPayload,
-} from './test-support/test-tokens';
+} from '@shopflow/testing';
 import { TokenRejectedError, type TokenRejectionReason } from './token-rejected.error';
 
 describe('JwtVerifier', () => {

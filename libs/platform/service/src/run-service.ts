@@ -76,7 +76,9 @@ export function runService<C extends CommonConfig>(
         return;
       }
       default:
-        process.stderr.write(`unknown command "${command}": use serve, migrate, create-topics or describe-config\n`);
+        process.stderr.write(
+          `unknown command "${command}": use serve, migrate, create-topics or describe-config\n`,
+        );
         process.exit(2);
     }
   }).catch((error: unknown) => {

@@ -1,0 +1,103 @@
+import { Injectable, type OnModuleInit } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import {
+  OrderCancelledV1,
+  OrderPlacedV1,
+  OrderRejectedV1,
+  StockRejectedV1,
+  StockReleasedV1,
+  StockReservedV1,
+  type EventData,
+} from '@shopflow/contracts';
+import { EventConsumer, Outbox } from '@shopflow/platform/messaging';
+import { Metrics } from '@shopflow/platform/observability';
+import { decideReservation, mergeLines, type LockedStock } from './reservation-decision';
+
+/**
+ * The catalog's part of the order saga. Each handler runs inside the consumer's transaction, with
+ * the event's inbox row, so its effect and the events it emits commit once or not at all.
+ */
+@Injectable()
+export class StockReservations implements OnModuleInit {
+  private readonly outcomes;
+
+  constructor(
+    private readonly consumer: EventConsumer,
+    private readonly outbox: Outbox,
+    metrics: Metrics,
+  ) {
+    this.outcomes = metrics.counter('catalog_stock_reservations_total', 'Reservation outcomes per order', [
+      'outcome',
+    ]);
+  }
+
+  onModuleInit(): void {
+    this.consumer
+      .on(OrderPlacedV1, (em, event) => this.reserve(em, event.data))
+      .on(OrderCancelledV1, (em, event) => this.release(em, event.data.orderId))
+      // A rejected order may still hold stock: the order service rejects on timeout while the
+      // reservation is on its way.
+      .on(OrderRejectedV1, (em, event) => this.release(em, event.data.orderId));
+  }
+
+  async reserve(em: EntityManager, order: EventData<typeof OrderPlacedV1>): Promise<void> {
+    const held = await em.query('SELECT 1 FROM stock_reservation WHERE order_id = ? LIMIT 1', [
+      order.orderId,
+    ]);
+    if (held.length) return; // reserved (or released) before: one reservation per order, ever
+    const lines = mergeLines(order.lines);
+    // Rows are locked in primary-key order, whatever the order's line order: two orders naming the
+    // same products can wait for each other but never deadlock.
+    const locked: LockedStock[] = await em.query(
+      'SELECT id, status, stock_available FROM product WHERE id IN (?) ORDER BY id FOR UPDATE',
+      [lines.map((line) => line.productId)],
+    );
+    const decision = decideReservation(lines, new Map(locked.map((row) => [row.id, row])));
+    if (!decision.reserve) {
+      await this.outbox.add(em, StockRejectedV1, { orderId: order.orderId, reasons: decision.reasons });
+      this.outcomes.inc({ outcome: 'rejected' });
+      return;
+    }
+    const now = new Date();
+    for (const { productId, quantity } of decision.lines) {
+      await em.query(
+        'UPDATE product SET stock_available = stock_available - ?, stock_reserved = stock_reserved + ? WHERE id = ?',
+        [quantity, quantity, productId],
+      );
+    }
+    await em.query(
+      'INSERT INTO stock_reservation (order_id, product_id, quantity, state, reserved_at) VALUES ?',
+      [decision.lines.map((line) => [order.orderId, line.productId, line.quantity, 'RESERVED', now])],
+    );
+    await this.outbox.add(em, StockReservedV1, { orderId: order.orderId, lines: decision.lines });
+    this.outcomes.inc({ outcome: 'reserved' });
+  }
+
+  /** Gives back exactly what the order holds, once: released rows are never released again. */
+  async release(em: EntityManager, orderId: string): Promise<void> {
+    const held: { product_id: string; quantity: number }[] = await em.query(
+      `SELECT product_id, quantity FROM stock_reservation
+        WHERE order_id = ? AND state = 'RESERVED' ORDER BY product_id FOR UPDATE`,
+      [orderId],
+    );
+    if (!held.length) return;
+    await em.query('SELECT id FROM product WHERE id IN (?) ORDER BY id FOR UPDATE', [
+      held.map((row) => row.product_id),
+    ]);
+    for (const { product_id, quantity } of held) {
+      await em.query(
+        'UPDATE product SET stock_available = stock_available + ?, stock_reserved = stock_reserved - ? WHERE id = ?',
+        [quantity, quantity, product_id],
+      );
+    }
+    await em.query(
+      "UPDATE stock_reservation SET state = 'RELEASED', released_at = ? WHERE order_id = ? AND state = 'RESERVED'",
+      [new Date(), orderId],
+    );
+    await this.outbox.add(em, StockReleasedV1, {
+      orderId,
+      lines: held.map((row) => ({ productId: row.product_id, quantity: row.quantity })),
+    });
+    this.outcomes.inc({ outcome: 'released' });
+  }
+}
