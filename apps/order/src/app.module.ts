@@ -1,13 +1,23 @@
 import { Module, type DynamicModule } from '@nestjs/common';
+import { CONSUMER_GROUPS } from '@shopflow/contracts';
 import { KafkaHealthIndicator, MessagingModule } from '@shopflow/platform/messaging';
 import type { Logger } from '@shopflow/platform/observability';
 import { DatabaseHealthIndicator, DatabaseModule } from '@shopflow/platform/persistence';
+import { SecurityModule } from '@shopflow/platform/security';
 import { PlatformModule } from '@shopflow/platform/service';
 import type { OrderConfig } from './config/order.config';
+import { OrderReader } from './orders/order.reader';
+import { OrderTransitions } from './orders/order-transitions';
+import { OrdersController } from './orders/orders.controller';
+import { OrderPolicy, OrdersService } from './orders/orders.service';
+import { OrderSaga } from './saga/order-saga';
+import { OrderTimeoutOptions, OrderTimeouts } from './saga/order-timeouts';
+import { CatalogAndCustomerViews } from './views/catalog-and-customer-views';
 
 @Module({})
 export class AppModule {
   static register(config: OrderConfig, logger: Logger): DynamicModule {
+    const group = CONSUMER_GROUPS.order;
     return {
       module: AppModule,
       imports: [
@@ -21,7 +31,27 @@ export class AppModule {
           brokers: config.KAFKA_BROKERS,
           clientId: config.KAFKA_CLIENT_ID ?? 'order',
           logger,
+          consumer: { groupId: group.groupId, topics: group.topics, deadLetterTopic: group.deadLetterTopic },
         }),
+        SecurityModule.forRoot({
+          jwksUrl: config.JWT_JWKS_URL,
+          issuer: config.JWT_ISSUER,
+          audience: config.JWT_AUDIENCE,
+        }),
+      ],
+      controllers: [OrdersController],
+      providers: [
+        { provide: OrderPolicy, useValue: new OrderPolicy(config.ORDER_PENDING_TIMEOUT_MS) },
+        {
+          provide: OrderTimeoutOptions,
+          useValue: new OrderTimeoutOptions(config.ORDER_TIMEOUT_SWEEP_INTERVAL_MS),
+        },
+        OrderReader,
+        OrderTransitions,
+        OrdersService,
+        OrderSaga,
+        OrderTimeouts,
+        CatalogAndCustomerViews,
       ],
     };
   }

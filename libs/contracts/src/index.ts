@@ -31,3 +31,12 @@ export {
   type ProductStatus,
   type StockAdjustment,
 } from './http/catalog-http';
+export {
+  ORDER_LIMITS,
+  ORDER_STATUSES,
+  type Order,
+  type OrderLineView,
+  type OrderStatus,
+  type OrderStatusChange,
+  type PlaceOrderRequest,
+} from './http/order-http';

@@ -20,3 +20,4 @@ export {
   type Claims,
 } from './security/test-tokens';
 export { EventPublisher, EventTap } from './event-tap';
+export { TestIdentityProvider } from './security/test-identity-provider';

@@ -1,7 +1,7 @@
 import { HttpException, HttpStatus } from '@nestjs/common';
 import { STATUS_CODES } from 'node:http';
 
-/** RFC 9457 problem details. `errors` lists the failing fields of a 400. */
+/** RFC 9457 problem details. `errors` lists the failing fields of a 400 (or the lines of a 422). */
 export interface ProblemDetails {
   type: string;
   title: string;
@@ -38,6 +38,8 @@ export class ProblemException extends HttpException {
     detail: string,
     /** Response headers that belong to the problem, e.g. `Retry-After` on a 429. */
     readonly headers: Record<string, string> = {},
+    /** The parts of the request at fault, e.g. `lines[2].quantity` of a 422. */
+    readonly errors?: FieldError[],
   ) {
     super(detail, status);
   }
@@ -62,6 +64,7 @@ export function toProblem(error: unknown, instance?: string): ProblemDetails {
   } else if (error instanceof ProblemException) {
     problem.code = error.code;
     problem.detail = error.message;
+    if (error.errors?.length) problem.errors = error.errors;
   } else if (error instanceof HttpException) {
     problem.detail = detailOf(error);
   } else if (error instanceof Error) {

@@ -1,0 +1,215 @@
+import { HttpStatus, Injectable } from '@nestjs/common';
+import { createHash, randomUUID } from 'node:crypto';
+import { DataSource } from 'typeorm';
+import { ORDER_LIMITS, OrderPlacedV1, type Order, type PlaceOrderRequest } from '@shopflow/contracts';
+import { Outbox, UnitOfWork } from '@shopflow/platform/messaging';
+import { ProblemException, type FieldError } from '@shopflow/platform/service';
+import { OrderReader } from './order.reader';
+import { OrderTransitions } from './order-transitions';
+
+export const ORDER_NOT_FOUND = 'ORDER.NOT_FOUND';
+export const ORDER_INVALID = 'ORDER.INVALID';
+export const IDEMPOTENCY_KEY_REUSED = 'ORDER.IDEMPOTENCY_KEY_REUSED';
+export const ORDER_NOT_CANCELLABLE = 'ORDER.NOT_CANCELLABLE';
+
+interface PricedProduct {
+  product_id: string;
+  sku: string;
+  name: string;
+  price_cents: number;
+  currency: string;
+  status: 'ACTIVE' | 'DISCONTINUED';
+}
+
+/** How long an order may stay PENDING before it is rejected with reason `timeout`. */
+export class OrderPolicy {
+  constructor(readonly pendingTimeoutMs: number) {}
+}
+
+function isDuplicateKey(error: unknown): boolean {
+  const e = error as { code?: string; driverError?: { code?: string } };
+  return (e.driverError?.code ?? e.code) === 'ER_DUP_ENTRY';
+}
+
+const notFound = () => new ProblemException(HttpStatus.NOT_FOUND, ORDER_NOT_FOUND, 'No such order.');
+
+@Injectable()
+export class OrdersService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly unitOfWork: UnitOfWork,
+    private readonly outbox: Outbox,
+    private readonly reader: OrderReader,
+    private readonly transitions: OrderTransitions,
+    private readonly policy: OrderPolicy,
+  ) {}
+
+  /**
+   * Prices the order from the local product view and records it PENDING with its OrderPlaced
+   * event, in one transaction. With an idempotency key, a retry returns the order the first
+   * attempt created (`replayed`), and a different body under the same key is refused.
+   */
+  async place(
+    customerId: string,
+    request: PlaceOrderRequest,
+    idempotencyKey?: string,
+  ): Promise<{ order: Order; replayed: boolean }> {
+    const requestHash = createHash('sha256').update(JSON.stringify(request.lines)).digest('hex');
+    if (idempotencyKey !== undefined) {
+      const earlier = await this.byIdempotencyKey(customerId, idempotencyKey, requestHash);
+      if (earlier) return { order: earlier, replayed: true };
+    }
+    const lines = await this.price(request);
+    const currency = lines[0]!.product.currency;
+    const totalCents = lines.reduce((sum, l) => sum + l.quantity * l.product.price_cents, 0);
+    const id = randomUUID();
+    const now = new Date();
+    try {
+      await this.unitOfWork.run(async (em) => {
+        await em.query(
+          `INSERT INTO customer_order (id, customer_id, status, total_cents, currency, idempotency_key, request_hash,
+             deadline_at, created_at, updated_at) VALUES (?, ?, 'PENDING', ?, ?, ?, ?, ?, ?, ?)`,
+          [
+            id,
+            customerId,
+            totalCents,
+            currency,
+            idempotencyKey ?? null,
+            idempotencyKey === undefined ? null : requestHash,
+            new Date(now.getTime() + this.policy.pendingTimeoutMs),
+            now,
+            now,
+          ],
+        );
+        await em.query(
+          'INSERT INTO order_line (order_id, line_no, product_id, sku, name, quantity, unit_price_cents) VALUES ?',
+          [
+            lines.map((l, i) => [
+              id,
+              i + 1,
+              l.product.product_id,
+              l.product.sku,
+              l.product.name,
+              l.quantity,
+              l.product.price_cents,
+            ]),
+          ],
+        );
+        await em.query(
+          "INSERT INTO order_status_change (order_id, status, reason, changed_at) VALUES (?, 'PENDING', NULL, ?)",
+          [id, now],
+        );
+        await this.outbox.add(em, OrderPlacedV1, {
+          orderId: id,
+          customerId,
+          lines: lines.map((l) => ({
+            productId: l.product.product_id,
+            quantity: l.quantity,
+            unitPriceCents: l.product.price_cents,
+          })),
+          totalCents,
+          currency,
+        });
+      });
+    } catch (error) {
+      // Two attempts with one key raced: the unique key let one in; answer with its order.
+      if (idempotencyKey !== undefined && isDuplicateKey(error)) {
+        const earlier = await this.byIdempotencyKey(customerId, idempotencyKey, requestHash);
+        if (earlier) return { order: earlier, replayed: true };
+      }
+      throw error;
+    }
+    return { order: (await this.reader.get(id))!, replayed: false };
+  }
+
+  /** The owner or an admin sees the order; anyone else is told it does not exist. */
+  async get(id: string, caller: { id: string; isAdmin: boolean }): Promise<Order> {
+    const order = await this.reader.get(id);
+    if (!order || (!caller.isAdmin && order.customerId !== caller.id)) throw notFound();
+    return order;
+  }
+
+  async cancel(id: string, caller: { id: string; isAdmin: boolean }): Promise<Order> {
+    await this.get(id, caller);
+    return this.unitOfWork.run(async (em) => {
+      const result = await this.transitions.apply(em, id, 'CANCEL_REQUESTED', {
+        eventType: 'CancelRequested',
+      });
+      if (!result.changed)
+        throw new ProblemException(
+          HttpStatus.CONFLICT,
+          ORDER_NOT_CANCELLABLE,
+          `The order is ${result.status} and can no longer be cancelled.`,
+        );
+      return (await this.reader.get(id, em))!;
+    });
+  }
+
+  private async byIdempotencyKey(
+    customerId: string,
+    key: string,
+    requestHash: string,
+  ): Promise<Order | undefined> {
+    const [row]: { id: string; request_hash: string }[] = await this.dataSource.query(
+      'SELECT id, request_hash FROM customer_order WHERE customer_id = ? AND idempotency_key = ?',
+      [customerId, key],
+    );
+    if (!row) return undefined;
+    if (row.request_hash !== requestHash)
+      throw new ProblemException(
+        HttpStatus.UNPROCESSABLE_ENTITY,
+        IDEMPOTENCY_KEY_REUSED,
+        'This Idempotency-Key was used for a different order; use a new key for a new order.',
+      );
+    return this.reader.get(row.id);
+  }
+
+  /** Every line checked against the limits and the product view; all problems named at once. */
+  private async price(request: PlaceOrderRequest) {
+    const errors: FieldError[] = [];
+    const { lines } = request;
+    if (lines.length < 1 || lines.length > ORDER_LIMITS.maxLines)
+      errors.push({ field: 'lines', message: `an order has 1 to ${ORDER_LIMITS.maxLines} lines` });
+    lines.forEach((line, i) => {
+      if (line.quantity < ORDER_LIMITS.minQuantity || line.quantity > ORDER_LIMITS.maxQuantity)
+        errors.push({
+          field: `lines[${i}].quantity`,
+          message: `quantity must be ${ORDER_LIMITS.minQuantity} to ${ORDER_LIMITS.maxQuantity}`,
+        });
+    });
+    if (errors.length) throw invalid(errors);
+
+    const products: PricedProduct[] = await this.dataSource.query(
+      'SELECT product_id, sku, name, price_cents, currency, status FROM product_view WHERE product_id IN (?)',
+      [[...new Set(lines.map((l) => l.productId))]],
+    );
+    const byId = new Map(products.map((p) => [p.product_id, p]));
+    const priced = lines.map((line, i) => {
+      const product = byId.get(line.productId);
+      if (!product) errors.push({ field: `lines[${i}].productId`, message: 'unknown product' });
+      else if (product.status !== 'ACTIVE')
+        errors.push({ field: `lines[${i}].productId`, message: 'product is discontinued' });
+      return { quantity: line.quantity, product: product! };
+    });
+    const currency = priced.find((l) => l.product)?.product.currency;
+    priced.forEach((line, i) => {
+      if (line.product && line.product.currency !== currency)
+        errors.push({
+          field: `lines[${i}].productId`,
+          message: `priced in ${line.product.currency}, the order is in ${currency}: one currency per order`,
+        });
+    });
+    if (errors.length) throw invalid(errors);
+    return priced;
+  }
+}
+
+function invalid(errors: FieldError[]): ProblemException {
+  return new ProblemException(
+    HttpStatus.UNPROCESSABLE_ENTITY,
+    ORDER_INVALID,
+    `The order cannot be placed: ${errors.map((e) => `${e.field} ${e.message}`).join('; ')}.`,
+    {},
+    errors,
+  );
+}
