@@ -40,6 +40,7 @@ export class AppModule {
           service: 'auth',
           brokers: config.KAFKA_BROKERS,
           clientId: config.KAFKA_CLIENT_ID ?? 'auth',
+          sessionTimeoutMs: config.KAFKA_SESSION_TIMEOUT_MS,
           logger,
         }),
         // The auth service verifies its own tokens with the same guard as everyone else, from its

@@ -28,6 +28,7 @@ export class AppModule {
           service: 'catalog',
           brokers: config.KAFKA_BROKERS,
           clientId: config.KAFKA_CLIENT_ID ?? 'catalog',
+          sessionTimeoutMs: config.KAFKA_SESSION_TIMEOUT_MS,
           logger,
           consumer: { groupId: group.groupId, topics: group.topics, deadLetterTopic: group.deadLetterTopic },
         }),

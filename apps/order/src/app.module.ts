@@ -30,6 +30,7 @@ export class AppModule {
           service: 'order',
           brokers: config.KAFKA_BROKERS,
           clientId: config.KAFKA_CLIENT_ID ?? 'order',
+          sessionTimeoutMs: config.KAFKA_SESSION_TIMEOUT_MS,
           logger,
           consumer: { groupId: group.groupId, topics: group.topics, deadLetterTopic: group.deadLetterTopic },
         }),

@@ -24,6 +24,11 @@ export interface KafkaBrokerOptions {
   brokers: readonly string[];
   clientId: string;
   logger: Logger;
+  /**
+   * How long the group waits for a silent member before giving its partitions to others. A
+   * crashed instance's partitions stall this long (a clean stop leaves the group at once).
+   */
+  sessionTimeoutMs?: number;
 }
 
 const KAFKA_TO_PINO = {
@@ -96,8 +101,8 @@ export class KafkajsBroker implements MessageBroker {
   async startConsumer(spec: ConsumerSpec): Promise<RunningConsumer> {
     const consumer = this.kafka.consumer({
       groupId: spec.groupId,
-      sessionTimeout: 30_000,
-      heartbeatInterval: 3_000,
+      sessionTimeout: this.options.sessionTimeoutMs ?? 30_000,
+      heartbeatInterval: Math.min(3_000, Math.floor((this.options.sessionTimeoutMs ?? 30_000) / 3)),
       allowAutoTopicCreation: false,
     });
     this.consumers.add(consumer);

@@ -25,6 +25,7 @@ export interface MessagingOptions {
   brokers: readonly string[];
   clientId: string;
   logger: Logger;
+  sessionTimeoutMs?: number;
   relay?: Omit<OutboxRelayOptions, 'service'>;
   /** For a service that consumes events; handlers are registered with `EventConsumer.on`. */
   consumer?: EventConsumerOptions;
