@@ -1,5 +1,5 @@
 import type { DynamicModule } from '@nestjs/common';
-import type { z } from 'zod';
+import { z } from 'zod';
 import { commonEnv, loadConfig, runOrExitOnConfigError } from '@shopflow/platform/config';
 import { KafkajsBroker, type TopicSpec } from '@shopflow/platform/messaging';
 import { createLogger, type Logger } from '@shopflow/platform/observability';
@@ -34,9 +34,11 @@ export function runService<C extends CommonConfig>(
     return;
   }
   void runOrExitOnConfigError(async () => {
-    const config = loadConfig(definition.env) as C;
-    const logger = createLogger({ service: definition.name, level: config.LOG_LEVEL });
     const command = argv[0] ?? 'serve';
+    // The one-shot commands need only the database and the broker: a migration job should not have
+    // to be given the JWKS URL or the signing keys the server needs.
+    const config = loadConfig(command === 'serve' ? definition.env : z.object(commonEnv)) as C;
+    const logger = createLogger({ service: definition.name, level: config.LOG_LEVEL });
     switch (command) {
       case 'serve':
         await startService({
