@@ -1,0 +1,473 @@
+// Catalog benchmark: `npm run bench:catalog`. Prints numbers; fails only when something is broken
+// (a server that does not start, the service and the bare server answering differently, errors).
+// (1) The two public reads, GET /v1/products/:id and a filtered, sorted page, through the built
+//     catalog service and through a bare Fastify + mysql2 server running the same SQL
+//     (catalog-bare-server.ts), on the same 10,000 products, in one run.
+// (2) The same reads of the products admins are writing to (stock adjustments and If-Match price
+//     changes through the service, at a fixed rate), quiet and under the writes: ADR 0005's numbers.
+// Knobs: BENCH_SECONDS, BENCH_WARM_UP_SECONDS, BENCH_CONNECTIONS, BENCH_WRITES_PER_SECOND,
+// BENCH_POOL_SIZE, BENCH_SERVICE_NODE_OPTIONS.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { isDeepStrictEqual } from 'node:util';
+import { createConnection } from 'mysql2/promise';
+import { topicsCreatedBy } from '@shopflow/contracts';
+import { KafkajsBroker } from '@shopflow/platform/messaging';
+import { createLogger } from '@shopflow/platform/observability';
+import {
+  createTestSchema,
+  freePort,
+  JwksServer,
+  nowSec,
+  spawnService,
+  TEST_AUDIENCE,
+  TEST_ISSUER,
+  TestSigningKey,
+  waitUntilReady,
+  type ServiceProcess,
+} from '@shopflow/testing';
+import { benchInfra, machine, summarize } from './bench-infra';
+import { load, type LoadResult } from './http-load';
+
+const SECONDS = Number(process.env['BENCH_SECONDS'] ?? 10);
+const WARM_UP_SECONDS = Number(process.env['BENCH_WARM_UP_SECONDS'] ?? 3);
+const CONNECTIONS = Number(process.env['BENCH_CONNECTIONS'] ?? 50);
+const WRITES_PER_SECOND = Number(process.env['BENCH_WRITES_PER_SECOND'] ?? 100);
+const POOL_SIZE = process.env['BENCH_POOL_SIZE'] ?? '10'; // the service's default DATABASE_POOL_SIZE, for both servers
+const PRODUCTS = 10_000;
+const PAGE = '/v1/products?category=cat-7&minPriceCents=1000&maxPriceCents=60000&sort=-priceCents&limit=20';
+const logger = createLogger({ service: 'bench', level: 'error' });
+
+// 10,000 products from a cross join of digits (portable across MySQL 8.4 and MariaDB 10.11): 20
+// categories, prices spread over 0–999.99, every tenth product discontinued (so cat-7 is all ACTIVE),
+// a 200-character description as a real product would have.
+const SEED = `
+  INSERT INTO product (id, sku, name, description, category, price_cents, currency, stock_available,
+    stock_reserved, status, version, created_at, updated_at)
+  SELECT UUID(), CONCAT('SKU-', n), CONCAT(ELT(1 + n % 5, 'Alpha', 'Bravo', 'Charlie', 'Delta', 'Echo'), ' ', n),
+    REPEAT('A sturdy product. ', 11), CONCAT('cat-', n % 20), (n * 7919) % 100000, 'EUR', 1000, 0,
+    IF(n % 10 = 0, 'DISCONTINUED', 'ACTIVE'), 1, NOW(3) - INTERVAL n SECOND, NOW(3)
+  FROM (SELECT a.d + 10 * b.d + 100 * c.d + 1000 * e.d AS n
+        FROM (SELECT 0 d UNION ALL SELECT 1 UNION ALL SELECT 2 UNION ALL SELECT 3 UNION ALL SELECT 4
+              UNION ALL SELECT 5 UNION ALL SELECT 6 UNION ALL SELECT 7 UNION ALL SELECT 8 UNION ALL SELECT 9) a
+        CROSS JOIN (SELECT 0 d UNION ALL SELECT 1 UNION ALL SELECT 2 UNION ALL SELECT 3 UNION ALL SELECT 4
+              UNION ALL SELECT 5 UNION ALL SELECT 6 UNION ALL SELECT 7 UNION ALL SELECT 8 UNION ALL SELECT 9) b
+        CROSS JOIN (SELECT 0 d UNION ALL SELECT 1 UNION ALL SELECT 2 UNION ALL SELECT 3 UNION ALL SELECT 4
+              UNION ALL SELECT 5 UNION ALL SELECT 6 UNION ALL SELECT 7 UNION ALL SELECT 8 UNION ALL SELECT 9) c
+        CROSS JOIN (SELECT 0 d UNION ALL SELECT 1 UNION ALL SELECT 2 UNION ALL SELECT 3 UNION ALL SELECT 4
+              UNION ALL SELECT 5 UNION ALL SELECT 6 UNION ALL SELECT 7 UNION ALL SELECT 8 UNION ALL SELECT 9) e) numbers`;
+
+interface Server {
+  baseUrl: string;
+  pid: number | undefined;
+  stop(): Promise<unknown>;
+}
+
+/** The bare Fastify + mysql2 server, as its own process like the service. */
+async function startBareServer(databaseUrl: string): Promise<Server> {
+  const port = await freePort();
+  const child: ChildProcess = spawn(
+    process.execPath,
+    ['-r', '@swc-node/register', join(__dirname, 'catalog-bare-server.ts')],
+    {
+      env: {
+        PATH: process.env['PATH'],
+        SWC_NODE_PROJECT: process.env['SWC_NODE_PROJECT'],
+        DATABASE_URL: databaseUrl,
+        DATABASE_POOL_SIZE: POOL_SIZE,
+        HTTP_PORT: String(port),
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
+  let output = '';
+  child.stdout?.on('data', (chunk) => (output += chunk));
+  child.stderr?.on('data', (chunk) => (output += chunk));
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  const baseUrl = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`bare server exited:\n${output}`);
+    const ok = await fetch(`${baseUrl}/v1/products?limit=1`).then(
+      (r) => r.ok,
+      () => false,
+    );
+    if (ok) break;
+    if (Date.now() > deadline) throw new Error(`bare server never answered:\n${output}`);
+    await sleep(100);
+  }
+  return {
+    baseUrl,
+    pid: child.pid,
+    stop: () => {
+      if (child.exitCode === null) child.kill('SIGTERM');
+      return exited;
+    },
+  };
+}
+
+/** Both servers must answer the same requests with the same status, JSON and ETag, or nothing is measured. */
+async function assertSameAnswers(service: string, bare: string, paths: string[]): Promise<void> {
+  for (const path of paths) {
+    const [a, b] = await Promise.all([fetch(`${service}${path}`), fetch(`${bare}${path}`)]);
+    const [bodyA, bodyB] = await Promise.all([a.json(), b.json()]);
+    if (a.status !== 200 || b.status !== 200 || !isDeepStrictEqual(bodyA, bodyB))
+      throw new Error(
+        `the service and the bare server answer ${path} differently:\n` +
+          `service ${a.status} ${JSON.stringify(bodyA)}\nbare    ${b.status} ${JSON.stringify(bodyB)}`,
+      );
+    if (a.headers.get('etag') !== b.headers.get('etag'))
+      throw new Error(`ETag differs for ${path}: ${a.headers.get('etag')} vs ${b.headers.get('etag')}`);
+  }
+}
+
+/** The processes of this benchmark, MySQL's included: CPU used by anything else is noise. */
+const ours: number[] = [process.pid];
+
+function cpuTicks(): { total: number; busy: number; ours: number } | undefined {
+  try {
+    const cpu = (readFileSync('/proc/stat', 'utf8').split('\n')[0] ?? '')
+      .trim()
+      .split(/\s+/)
+      .slice(1)
+      .map(Number);
+    const total = cpu.reduce((a, b) => a + b, 0);
+    let used = 0;
+    for (const pid of ours) {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      used += Number(fields[11]) + Number(fields[12]); // utime + stime
+    }
+    return { total, busy: total - (cpu[3] ?? 0) - (cpu[4] ?? 0), ours: used };
+  } catch {
+    return undefined; // not Linux, or a process is gone
+  }
+}
+
+function mysqlPid(): number | undefined {
+  for (const entry of readdirSync('/proc').filter((e) => /^\d+$/.test(e))) {
+    const comm = (() => {
+      try {
+        return readFileSync(`/proc/${entry}/comm`, 'utf8').trim();
+      } catch {
+        return '';
+      }
+    })();
+    if (comm === 'mariadbd' || comm === 'mysqld') return Number(entry);
+  }
+  return undefined;
+}
+
+interface Measured extends LoadResult {
+  /** Share of the machine's CPU used by processes other than this benchmark's (NaN if unknown). */
+  others: number;
+  /** For the mean of two measurements: how far apart their throughputs were, relative to the mean. */
+  spread?: number;
+}
+
+/** Warm-up, then the measurement; any non-2xx or connection error means something is broken. */
+async function measure(label: string, baseUrl: string, path: string | (() => string)): Promise<Measured> {
+  const options = {
+    url: `${baseUrl}${typeof path === 'string' ? path : path()}`,
+    connections: CONNECTIONS,
+    ...(typeof path === 'string' ? {} : { path }),
+  };
+  await load({ ...options, seconds: WARM_UP_SECONDS });
+  const before = cpuTicks();
+  const result = await load({ ...options, seconds: SECONDS });
+  const after = cpuTicks();
+  if (result.non2xx > 0 || result.errors > 0)
+    throw new Error(`${label}: ${result.non2xx} non-2xx answers and ${result.errors} errors under load`);
+  const others =
+    before && after
+      ? Math.max(0, after.busy - before.busy - (after.ours - before.ours)) / (after.total - before.total)
+      : NaN;
+  return { ...result, others };
+}
+
+/** Two measurements of the same thing (taken in the order A B B A against the other server). */
+function mean(a: Measured, b: Measured): Measured {
+  const avg = (x: number, y: number) => (x + y) / 2;
+  const requestsPerSecond = avg(a.requestsPerSecond, b.requestsPerSecond);
+  return {
+    requestsPerSecond,
+    p50: avg(a.p50, b.p50),
+    p99: avg(a.p99, b.p99),
+    non2xx: a.non2xx + b.non2xx,
+    errors: a.errors + b.errors,
+    others: avg(a.others, b.others),
+    spread: Math.abs(a.requestsPerSecond - b.requestsPerSecond) / requestsPerSecond,
+  };
+}
+
+/**
+ * Admin writes to the given products at a fixed rate, alternating a stock adjustment (+1) and a price
+ * change with `If-Match` (which bumps the version, writes an outbox row and so a Kafka event). A
+ * 409 from two writers racing on one product is counted, and the writer re-reads the version.
+ */
+function startWriters(baseUrl: string, token: string, ids: string[], perSecond: number) {
+  const versions = new Map<string, number>(ids.map((id) => [id, 1]));
+  const counts = { stock: 0, price: 0, conflicts: 0 };
+  const latencies: number[] = [];
+  const failures: string[] = [];
+  const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
+  const workers = 8;
+  const periodMs = (1000 * workers) / perSecond;
+  let stopped = false;
+
+  async function write(n: number): Promise<void> {
+    const id = ids[Math.floor(Math.random() * ids.length)] ?? '';
+    const t0 = performance.now();
+    if (n % 2 === 0) {
+      const response = await fetch(`${baseUrl}/v1/products/${id}/stock-adjustments`, {
+        method: 'POST',
+        headers,
+        body: JSON.stringify({ delta: 1, reason: 'bench delivery' }),
+      });
+      await response.arrayBuffer();
+      if (response.status !== 201) failures.push(`stock adjustment: ${response.status}`);
+      else counts.stock++;
+    } else {
+      const response = await fetch(`${baseUrl}/v1/products/${id}`, {
+        method: 'PATCH',
+        headers: { ...headers, 'if-match': `"${versions.get(id)}"` },
+        body: JSON.stringify({ priceCents: 1000 + Math.floor(Math.random() * 59_000) }),
+      });
+      await response.arrayBuffer();
+      if (response.status === 200) counts.price++;
+      else if (response.status === 409) counts.conflicts++;
+      else failures.push(`price change: ${response.status}`);
+      if (response.status === 409) {
+        const current = await fetch(`${baseUrl}/v1/products/${id}`);
+        await current.arrayBuffer();
+        versions.set(id, Number(current.headers.get('etag')?.replaceAll('"', '')));
+        return;
+      }
+      versions.set(id, Number(response.headers.get('etag')?.replaceAll('"', '')));
+    }
+    latencies.push(performance.now() - t0);
+  }
+
+  const running = Array.from({ length: workers }, async (_, w) => {
+    let next = performance.now() + (w * periodMs) / workers;
+    for (let n = w; !stopped; n += workers) {
+      const wait = next - performance.now();
+      if (wait > 0) await sleep(wait);
+      next = Math.max(next + periodMs, performance.now() - periodMs); // no bursts to catch up
+      await write(n).catch((error: Error) => failures.push(error.message));
+    }
+  });
+
+  return {
+    /** Writes completed so far, and their latencies. */
+    snapshot: () => ({ writes: counts.stock + counts.price, latencies: latencies.length }),
+    counts,
+    latencies,
+    failures,
+    stop: async () => {
+      stopped = true;
+      await Promise.all(running);
+    },
+  };
+}
+
+async function main() {
+  const { brokers } = benchInfra();
+  const schema = await createTestSchema('bench_catalog');
+  const jwks = await JwksServer.start();
+  const servers: Server[] = [];
+  try {
+    const env = {
+      DATABASE_URL: schema.url,
+      DATABASE_POOL_SIZE: POOL_SIZE,
+      KAFKA_BROKERS: brokers.join(','),
+      HTTP_PORT: String(await freePort()),
+      LOG_LEVEL: 'warn',
+      NODE_ENV: 'production',
+      JWT_JWKS_URL: jwks.url,
+      JWT_ISSUER: TEST_ISSUER,
+      JWT_AUDIENCE: TEST_AUDIENCE,
+      // e.g. `--require /path/to/profiler.js` to profile the service under the same load
+      NODE_OPTIONS: process.env['BENCH_SERVICE_NODE_OPTIONS'],
+    };
+    const run = async (args: string[]) => {
+      const command = spawnService('catalog', env, args);
+      if ((await command.exited) !== 0) throw new Error(`catalog ${args[0]} failed:\n${command.output()}`);
+    };
+    await run(['migrate']);
+    await run(['create-topics']);
+    // The catalog consumes order.events, which the order service creates.
+    const broker = new KafkajsBroker({ brokers, clientId: 'bench-catalog-admin', logger });
+    try {
+      await broker.ensureTopics(topicsCreatedBy('order'));
+    } finally {
+      await broker.close();
+    }
+
+    const db = await createConnection(schema.url);
+    let ids: string[];
+    let hot: string[];
+    let database: string;
+    try {
+      await db.query(SEED);
+      await db.query('ANALYZE TABLE product');
+      ids = ((await db.query('SELECT id FROM product'))[0] as { id: string }[]).map((r) => r.id);
+      // The products on and around the measured page: the ones the writers change.
+      hot = (
+        (
+          await db.query(
+            "SELECT id FROM product WHERE status = 'ACTIVE' AND category = 'cat-7' AND price_cents BETWEEN 1000 AND 60000",
+          )
+        )[0] as { id: string }[]
+      ).map((r) => r.id);
+      database = ((await db.query('SELECT VERSION() AS v'))[0] as { v: string }[])[0]?.v ?? '?';
+    } finally {
+      await db.end();
+    }
+    if (ids.length !== PRODUCTS) throw new Error(`seeded ${ids.length} products, not ${PRODUCTS}`);
+
+    const catalog: ServiceProcess = spawnService('catalog', env);
+    servers.push({ ...catalog, pid: catalog.child.pid });
+    await waitUntilReady(catalog);
+    const bare = await startBareServer(schema.url);
+    servers.push(bare);
+    for (const pid of [catalog.child.pid, bare.pid, mysqlPid()]) if (pid !== undefined) ours.push(pid);
+
+    const randomId = (from: string[]) => () =>
+      `/v1/products/${from[Math.floor(Math.random() * from.length)]}`;
+    await assertSameAnswers(catalog.baseUrl, bare.baseUrl, [
+      ...Array.from({ length: 20 }, randomId(ids)),
+      PAGE,
+      PAGE.replace('limit=20', 'limit=20&page=3'),
+      '/v1/products?sort=createdAt&limit=50',
+      '/v1/products?minPriceCents=500&maxPriceCents=900&sort=name',
+    ]);
+
+    // (1) Service vs bare server, in the order service, bare, bare, service, so that a drift in the
+    // machine's load weighs on both alike; each figure is the mean of its two measurements.
+    const abba = async (
+      label: string,
+      service: string | (() => string),
+      bareServer: string | (() => string),
+    ) => {
+      const s1 = await measure(`service ${label}`, catalog.baseUrl, service);
+      const b1 = await measure(`bare ${label}`, bare.baseUrl, bareServer);
+      const b2 = await measure(`bare ${label}`, bare.baseUrl, bareServer);
+      const s2 = await measure(`service ${label}`, catalog.baseUrl, service);
+      return { service: mean(s1, s2), bare: mean(b1, b2) };
+    };
+    const byId = await abba('GET by id', randomId(ids), randomId(ids));
+    const page = await abba('page', PAGE, PAGE);
+
+    // (2) Reads of the products being written, quiet, then while admins write to them through the
+    // service. The bare server, measured alongside, shows what the machine loses to the writes
+    // (CPU, MySQL); the service loses that plus what the writes cost its own event loop and pool.
+    const quiet = {
+      byId: await measure('quiet GET by id', catalog.baseUrl, randomId(hot)),
+      bareById: await measure('quiet bare GET by id', bare.baseUrl, randomId(hot)),
+      page: await measure('quiet page', catalog.baseUrl, PAGE),
+      barePage: await measure('quiet bare page', bare.baseUrl, PAGE),
+    };
+    const signingKey = await TestSigningKey.generate('bench-catalog');
+    jwks.publish(signingKey.jwk);
+    const token = await signingKey.sign({ roles: ['customer', 'admin'], exp: nowSec() + 3600 });
+    const writers = startWriters(catalog.baseUrl, token, hot, WRITES_PER_SECOND);
+    let busy: typeof quiet;
+    let writeRate: number;
+    let writeLatency: { p50: number; p99: number };
+    try {
+      await sleep(1000);
+      const before = writers.snapshot();
+      const t0 = performance.now();
+      busy = {
+        byId: await measure('GET by id under writes', catalog.baseUrl, randomId(hot)),
+        bareById: await measure('bare GET by id under writes', bare.baseUrl, randomId(hot)),
+        page: await measure('page under writes', catalog.baseUrl, PAGE),
+        barePage: await measure('bare page under writes', bare.baseUrl, PAGE),
+      };
+      const after = writers.snapshot();
+      writeRate = (after.writes - before.writes) / ((performance.now() - t0) / 1000);
+      writeLatency = summarize(writers.latencies.slice(before.latencies, after.latencies));
+    } finally {
+      await writers.stop();
+    }
+    if (writers.failures.length > 0)
+      throw new Error(`writes failed: ${[...new Set(writers.failures)].join('; ')}`);
+    // The written state reads the same through both servers.
+    await assertSameAnswers(catalog.baseUrl, bare.baseUrl, [
+      ...hot.slice(0, 20).map((id) => `/v1/products/${id}`),
+      PAGE,
+    ]);
+
+    const f = (n: number) => Math.round(n).toLocaleString('en');
+    const ms = (n: number) => n.toFixed(1).padStart(7);
+    const pct = (n: number) => (Number.isNaN(n) ? '?' : `${Math.round(n * 100)}%`).padStart(7);
+    const row = (label: string, r: Measured, extra = '') =>
+      `${label.padEnd(44)}${f(r.requestsPerSecond).padStart(9)} ${ms(r.p50)} ${ms(r.p99)} ${pct(r.others)}` +
+      `${r.spread === undefined ? '' : ` ±${Math.round((r.spread * 100) / 2)}%`.padStart(6)}${extra}`;
+    const ratio = (a: Measured, b: Measured) =>
+      `   ${(a.requestsPerSecond / b.requestsPerSecond).toFixed(2)} of bare`;
+    const header =
+      `${''.padEnd(44)}${'req/s'.padStart(9)} ${'p50 ms'.padStart(7)} ${'p99 ms'.padStart(7)} ` +
+      `${'others'.padStart(7)}`;
+    console.log(
+      `\ncatalog benchmark — ${machine()}, ${database}; ${PRODUCTS.toLocaleString('en')} products; ` +
+        `${CONNECTIONS} connections, ${SECONDS} s per measurement after ${WARM_UP_SECONDS} s of warm-up; ` +
+        'load generator (autocannon) in the bench process, the service and the bare server each in their own process, ' +
+        `pool of ${POOL_SIZE} connections each`,
+    );
+    console.log(
+      '\n(1) the service against a bare Fastify + mysql2 server running the same SQL; each figure the mean ' +
+        'of two measurements (± half their difference in req/s)',
+    );
+    console.log(header);
+    console.log(row('GET /v1/products/:id  service', byId.service, ratio(byId.service, byId.bare)));
+    console.log(row('                      bare', byId.bare));
+    console.log(row(`GET ${PAGE.slice(0, 18)}…  service`, page.service, ratio(page.service, page.bare)));
+    console.log(row('                      bare', page.bare));
+    console.log(`page: ${PAGE}`);
+    console.log(
+      "others: the share of the machine's CPU used by processes other than the bench, the two servers and MySQL",
+    );
+    console.log(
+      `\n(2) reads of the ${hot.length} products of the page's category and price range, without and with ` +
+        'admins writing to the same products through the service',
+    );
+    console.log(header);
+    const change = (a: Measured, b: Measured) =>
+      `   ${(a.requestsPerSecond / b.requestsPerSecond).toFixed(2)} of quiet`;
+    console.log(row('GET /v1/products/:id  service quiet', quiet.byId));
+    console.log(row('                      service under writes', busy.byId, change(busy.byId, quiet.byId)));
+    console.log(row('                      bare quiet', quiet.bareById));
+    console.log(
+      row('                      bare under writes', busy.bareById, change(busy.bareById, quiet.bareById)),
+    );
+    console.log(row('GET page              service quiet', quiet.page));
+    console.log(row('                      service under writes', busy.page, change(busy.page, quiet.page)));
+    console.log(row('                      bare quiet', quiet.barePage));
+    console.log(
+      row('                      bare under writes', busy.barePage, change(busy.barePage, quiet.barePage)),
+    );
+    console.log(
+      `writes: ${writeRate.toFixed(0)}/s achieved (target ${WRITES_PER_SECOND}/s; half stock adjustments, ` +
+        `half If-Match price changes), p50 ${writeLatency.p50.toFixed(1)} ms, p99 ${writeLatency.p99.toFixed(1)} ms; ` +
+        `in all ${writers.counts.stock} stock adjustments, ${writers.counts.price} price changes, ` +
+        `${writers.counts.conflicts} version conflicts (409)`,
+    );
+  } finally {
+    for (const server of servers.reverse()) await server.stop();
+    await jwks.close();
+    await schema.drop();
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (error) => {
+    console.error(error);
+    process.exit(1);
+  },
+);
