@@ -6,6 +6,7 @@ import { DatabaseHealthIndicator, DatabaseModule } from '@shopflow/platform/pers
 import { SecurityModule } from '@shopflow/platform/security';
 import { PlatformModule } from '@shopflow/platform/service';
 import type { CatalogConfig } from './config/catalog.config';
+import { ProductCountCache } from './products/product-count-cache';
 import { ProductsController } from './products/products.controller';
 import { ProductsService } from './products/products.service';
 import { StockController } from './stock/stock.controller';
@@ -39,7 +40,12 @@ export class AppModule {
         }),
       ],
       controllers: [ProductsController, StockController],
-      providers: [ProductsService, StockService, StockReservations],
+      providers: [
+        { provide: ProductCountCache, useValue: new ProductCountCache() },
+        ProductsService,
+        StockService,
+        StockReservations,
+      ],
     };
   }
 }

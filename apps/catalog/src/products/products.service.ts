@@ -5,6 +5,7 @@ import { ProductCreatedV1, ProductUpdatedV1, type Page, type Product } from '@sh
 import { Outbox, UnitOfWork } from '@shopflow/platform/messaging';
 import { ProblemException } from '@shopflow/platform/service';
 import type { CreateProductDto, UpdateProductDto } from './product.dto';
+import { ProductCountCache } from './product-count-cache';
 import { productSearchSql, type ProductSearch } from './product-search';
 import { PRODUCT_COLUMNS, productFromRow, type ProductRow } from './product.row';
 
@@ -37,6 +38,7 @@ export class ProductsService {
     private readonly dataSource: DataSource,
     private readonly unitOfWork: UnitOfWork,
     private readonly outbox: Outbox,
+    private readonly counts: ProductCountCache,
   ) {}
 
   /** The hot read: one primary-key lookup, no ORM hydration. */
@@ -51,13 +53,16 @@ export class ProductsService {
 
   async search(search: ProductSearch): Promise<Page<Product>> {
     const { sql, params, countSql, countParams } = productSearchSql(search);
-    const [rows, [count]] = await Promise.all([
+    const [rows, total] = await Promise.all([
       this.dataSource.query(sql, params) as Promise<ProductRow[]>,
-      this.dataSource.query(countSql, countParams) as Promise<{ total: number | string }[]>,
+      this.counts.get(`${countSql}|${JSON.stringify(countParams)}`, async () => {
+        const [count]: { total: number | string }[] = await this.dataSource.query(countSql, countParams);
+        return Number(count?.total ?? 0);
+      }),
     ]);
     return {
       items: rows.map(productFromRow),
-      total: Number(count?.total ?? 0),
+      total,
       page: search.page,
       limit: search.limit,
     };
@@ -102,6 +107,7 @@ export class ProductsService {
         }
         await this.outbox.add(em, ProductCreatedV1, productState(product));
       });
+      this.counts.invalidate();
     } catch (error) {
       if (isDuplicateKey(error))
         throw new ProblemException(
@@ -139,7 +145,7 @@ export class ProductsService {
     expectedVersion: number | undefined,
     apply: (current: Product) => Product,
   ): Promise<Product> {
-    return this.unitOfWork.run(async (em) => {
+    const changed = await this.unitOfWork.run(async (em) => {
       const rows: ProductRow[] = await em.query(
         `SELECT ${PRODUCT_COLUMNS} FROM product WHERE id = ? FOR UPDATE`,
         [id],
@@ -175,6 +181,8 @@ export class ProductsService {
       await this.outbox.add(em, ProductUpdatedV1, productState(updated));
       return updated;
     });
+    this.counts.invalidate();
+    return changed;
   }
 }
 
