@@ -26,6 +26,7 @@ import {
   TEST_AUDIENCE,
   TEST_ISSUER,
   TestSigningKey,
+  tenThousandProductsSql,
   waitUntilReady,
   type ServiceProcess,
 } from '@shopflow/testing';
@@ -41,24 +42,8 @@ const PRODUCTS = 10_000;
 const PAGE = '/v1/products?category=cat-7&minPriceCents=1000&maxPriceCents=60000&sort=-priceCents&limit=20';
 const logger = createLogger({ service: 'bench', level: 'error' });
 
-// 10,000 products from a cross join of digits (portable across MySQL 8.4 and MariaDB 10.11): 20
-// categories, prices spread over 0–999.99, every tenth product discontinued (so cat-7 is all ACTIVE),
-// a 200-character description as a real product would have.
-const SEED = `
-  INSERT INTO product (id, sku, name, description, category, price_cents, currency, stock_available,
-    stock_reserved, status, version, created_at, updated_at)
-  SELECT UUID(), CONCAT('SKU-', n), CONCAT(ELT(1 + n % 5, 'Alpha', 'Bravo', 'Charlie', 'Delta', 'Echo'), ' ', n),
-    REPEAT('A sturdy product. ', 11), CONCAT('cat-', n % 20), (n * 7919) % 100000, 'EUR', 1000, 0,
-    IF(n % 10 = 0, 'DISCONTINUED', 'ACTIVE'), 1, NOW(3) - INTERVAL n SECOND, NOW(3)
-  FROM (SELECT a.d + 10 * b.d + 100 * c.d + 1000 * e.d AS n
-        FROM (SELECT 0 d UNION ALL SELECT 1 UNION ALL SELECT 2 UNION ALL SELECT 3 UNION ALL SELECT 4
-              UNION ALL SELECT 5 UNION ALL SELECT 6 UNION ALL SELECT 7 UNION ALL SELECT 8 UNION ALL SELECT 9) a
-        CROSS JOIN (SELECT 0 d UNION ALL SELECT 1 UNION ALL SELECT 2 UNION ALL SELECT 3 UNION ALL SELECT 4
-              UNION ALL SELECT 5 UNION ALL SELECT 6 UNION ALL SELECT 7 UNION ALL SELECT 8 UNION ALL SELECT 9) b
-        CROSS JOIN (SELECT 0 d UNION ALL SELECT 1 UNION ALL SELECT 2 UNION ALL SELECT 3 UNION ALL SELECT 4
-              UNION ALL SELECT 5 UNION ALL SELECT 6 UNION ALL SELECT 7 UNION ALL SELECT 8 UNION ALL SELECT 9) c
-        CROSS JOIN (SELECT 0 d UNION ALL SELECT 1 UNION ALL SELECT 2 UNION ALL SELECT 3 UNION ALL SELECT 4
-              UNION ALL SELECT 5 UNION ALL SELECT 6 UNION ALL SELECT 7 UNION ALL SELECT 8 UNION ALL SELECT 9) e) numbers`;
+// A 200-character description, as a real product would have; 1,000 units each.
+const SEED = tenThousandProductsSql({ description: 'A sturdy product. '.repeat(11), stock: 1000 });
 
 interface Server {
   baseUrl: string;

@@ -21,3 +21,4 @@ export {
 } from './security/test-tokens';
 export { EventPublisher, EventTap } from './event-tap';
 export { TestIdentityProvider } from './security/test-identity-provider';
+export { tenThousandProductsSql } from './catalog-seed';

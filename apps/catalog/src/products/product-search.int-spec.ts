@@ -1,7 +1,7 @@
 import { createConnection, format, type Connection } from 'mysql2/promise';
 import type { ProductSort } from '@shopflow/contracts';
 import { runMigrations } from '@shopflow/platform/persistence';
-import { createTestSchema } from '@shopflow/testing';
+import { createTestSchema, tenThousandProductsSql } from '@shopflow/testing';
 import { migrations } from '../migrations';
 import { productSearchSql, type ProductSearch } from './product-search';
 
@@ -27,22 +27,7 @@ describe('product list query plans (real MySQL/MariaDB, 10,000 products)', () =>
     schema = await createTestSchema('catalog_plans');
     await runMigrations({ url: schema.url, poolSize: 1, migrations });
     db = await createConnection(schema.url);
-    // 10,000 rows from a cross join of digits (portable: no sequence tables, no deep recursion).
-    await db.query(`
-      INSERT INTO product (id, sku, name, description, category, price_cents, currency, stock_available,
-        stock_reserved, status, version, created_at, updated_at)
-      SELECT UUID(), CONCAT('SKU-', n), CONCAT(ELT(1 + n % 5, 'Alpha', 'Bravo', 'Charlie', 'Delta', 'Echo'), ' ', n),
-        '', CONCAT('cat-', n % 20), (n * 7919) % 100000, 'EUR', 100, 0,
-        IF(n % 10 = 0, 'DISCONTINUED', 'ACTIVE'), 1, NOW(3) - INTERVAL n SECOND, NOW(3)
-      FROM (SELECT a.d + 10 * b.d + 100 * c.d + 1000 * e.d AS n
-            FROM (SELECT 0 d UNION ALL SELECT 1 UNION ALL SELECT 2 UNION ALL SELECT 3 UNION ALL SELECT 4
-                  UNION ALL SELECT 5 UNION ALL SELECT 6 UNION ALL SELECT 7 UNION ALL SELECT 8 UNION ALL SELECT 9) a
-            CROSS JOIN (SELECT 0 d UNION ALL SELECT 1 UNION ALL SELECT 2 UNION ALL SELECT 3 UNION ALL SELECT 4
-                  UNION ALL SELECT 5 UNION ALL SELECT 6 UNION ALL SELECT 7 UNION ALL SELECT 8 UNION ALL SELECT 9) b
-            CROSS JOIN (SELECT 0 d UNION ALL SELECT 1 UNION ALL SELECT 2 UNION ALL SELECT 3 UNION ALL SELECT 4
-                  UNION ALL SELECT 5 UNION ALL SELECT 6 UNION ALL SELECT 7 UNION ALL SELECT 8 UNION ALL SELECT 9) c
-            CROSS JOIN (SELECT 0 d UNION ALL SELECT 1 UNION ALL SELECT 2 UNION ALL SELECT 3 UNION ALL SELECT 4
-                  UNION ALL SELECT 5 UNION ALL SELECT 6 UNION ALL SELECT 7 UNION ALL SELECT 8 UNION ALL SELECT 9) e) numbers`);
+    await db.query(tenThousandProductsSql());
     await db.query('ANALYZE TABLE product');
   });
   afterAll(async () => {

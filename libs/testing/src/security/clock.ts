@@ -1,3 +1,4 @@
+/// <reference types="jest" />
 /**
  * Moves `Date` (and only `Date`) forward, e.g. past the key set's refetch cooldown; timers, I/O and
  * microtasks keep running for real. Undo with `jest.useRealTimers()`.
