@@ -13,74 +13,18 @@ import {
   Outbox,
   OutboxRelay,
   UnitOfWork,
-  type ReceivedMessage,
 } from '@shopflow/platform/messaging';
 import { createLogger, Metrics } from '@shopflow/platform/observability';
 import { createDataSource, runMigrations } from '@shopflow/platform/persistence';
 import { createTestSchema } from '@shopflow/testing';
 import { benchInfra, machine, summarize } from './bench-infra';
+import { rawKafkaRoundTrip, waiter } from './kafka-round-trip';
 
 const LATENCY_SAMPLES = Number(process.env['LATENCY_SAMPLES'] ?? 300);
 const THROUGHPUT_EVENTS = Number(process.env['THROUGHPUT_EVENTS'] ?? 10_000);
 const WRITERS = 8;
 const EVENTS_PER_TX = 10;
 const logger = createLogger({ service: 'bench', level: 'error' });
-
-function waiter() {
-  const waiting = new Map<string, () => void>();
-  return {
-    until: (id: string) => new Promise<void>((resolve) => waiting.set(id, resolve)),
-    done: (id: string) => {
-      waiting.get(id)?.();
-      waiting.delete(id);
-    },
-  };
-}
-
-async function raw(brokers: string[]) {
-  const topic = `bench.raw-${randomUUID().slice(0, 8)}`;
-  const broker = new KafkajsBroker({ brokers, clientId: 'bench-raw', logger });
-  await broker.ensureTopics([{ name: topic, partitions: 3, replicationFactor: 1 }]);
-  const arrivals = waiter();
-  let received = 0;
-  let allReceived: () => void = () => undefined;
-  const consumer = await broker.startConsumer({
-    groupId: `bench-raw-${randomUUID()}`,
-    topics: [topic],
-    partitionsConsumedConcurrently: 3,
-    handle: async (m: ReceivedMessage) => {
-      arrivals.done(m.key!);
-      if (++received === THROUGHPUT_EVENTS + LATENCY_SAMPLES + 1) allReceived();
-    },
-  });
-  await broker.producer.send(topic, [{ key: 'warm-up', value: 'x' }]);
-
-  const latencies: number[] = [];
-  for (let i = 0; i < LATENCY_SAMPLES; i++) {
-    const key = `lat-${i}`;
-    const arrived = arrivals.until(key);
-    const t0 = performance.now();
-    await broker.producer.send(topic, [{ key, value: JSON.stringify({ i }) }]);
-    await arrived;
-    latencies.push(performance.now() - t0);
-  }
-
-  const done = new Promise<void>((resolve) => (allReceived = resolve));
-  const t0 = performance.now();
-  // Batches of 500, as the relay sends them.
-  for (let i = 0; i < THROUGHPUT_EVENTS; i += 500) {
-    const batch = Array.from({ length: Math.min(500, THROUGHPUT_EVENTS - i) }, (_, j) => ({
-      key: `key-${(i + j) % 10}`,
-      value: JSON.stringify({ i: i + j, padding: 'x'.repeat(300) }),
-    }));
-    await broker.producer.send(topic, batch);
-  }
-  await done;
-  const seconds = (performance.now() - t0) / 1000;
-  await consumer.stop();
-  await broker.close();
-  return { latency: summarize(latencies), perSecond: THROUGHPUT_EVENTS / seconds };
-}
 
 async function outboxPath(brokers: string[]) {
   const schema = await createTestSchema('bench_messaging');
@@ -179,7 +123,12 @@ async function outboxPath(brokers: string[]) {
 async function main() {
   const infra = benchInfra();
   {
-    const r = await raw(infra.brokers);
+    const r = await rawKafkaRoundTrip({
+      brokers: infra.brokers,
+      logger,
+      latencySamples: LATENCY_SAMPLES,
+      throughputEvents: THROUGHPUT_EVENTS,
+    });
     const o = await outboxPath(infra.brokers);
     const f = (n: number) => n.toFixed(1);
     console.log(`\nmessaging benchmark — ${machine()}`);
