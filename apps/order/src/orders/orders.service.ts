@@ -59,7 +59,8 @@ export class OrdersService {
       const earlier = await this.byIdempotencyKey(customerId, idempotencyKey, requestHash);
       if (earlier) return { order: earlier, replayed: true };
     }
-    const lines = await this.price(request);
+    // Pricing and the customer's name are independent reads: one round trip of latency, not two.
+    const [lines, customer] = await Promise.all([this.price(request), this.reader.customer(customerId)]);
     const currency = lines[0]!.product.currency;
     const totalCents = lines.reduce((sum, l) => sum + l.quantity * l.product.price_cents, 0);
     const id = randomUUID();
@@ -119,7 +120,27 @@ export class OrdersService {
       }
       throw error;
     }
-    return { order: (await this.reader.get(id))!, replayed: false };
+    // Answered from what was just written: reading it back would cost three more round trips.
+    const at = now.toISOString();
+    const order: Order = {
+      id,
+      customerId,
+      customer,
+      status: 'PENDING',
+      lines: lines.map((l) => ({
+        productId: l.product.product_id,
+        sku: l.product.sku,
+        name: l.product.name,
+        quantity: l.quantity,
+        unitPriceCents: l.product.price_cents,
+      })),
+      totalCents,
+      currency,
+      createdAt: at,
+      updatedAt: at,
+      history: [{ status: 'PENDING', at }],
+    };
+    return { order, replayed: false };
   }
 
   /** The owner or an admin sees the order; anyone else is told it does not exist. */
