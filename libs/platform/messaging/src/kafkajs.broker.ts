@@ -128,17 +128,30 @@ export class KafkajsBroker implements MessageBroker {
         ? {
             eachBatchAutoResolve: false,
             eachBatch: async ({ batch, heartbeat, resolveOffset, isRunning, isStale }) => {
-              await handleBatch(
-                batch.messages.map((m) => toReceived(batch.topic, batch.partition, m)),
-                {
-                  heartbeat,
-                  isRunning: () => isRunning() && !isStale(),
-                  commit: async (upTo) => {
-                    resolveOffset(upTo.offset);
-                    await commit(batch.topic, batch.partition, upTo.offset);
+              // Progress is marked per chunk and written to Kafka once per fetched batch, even when
+              // the batch ends early or fails: one commit request instead of one per chunk. A
+              // crash before it means redelivery of already-applied messages, which the inbox
+              // turns into no-ops.
+              let handledUpTo: string | undefined;
+              const commitProgress = () =>
+                handledUpTo === undefined ? undefined : commit(batch.topic, batch.partition, handledUpTo);
+              try {
+                await handleBatch(
+                  batch.messages.map((m) => toReceived(batch.topic, batch.partition, m)),
+                  {
+                    heartbeat,
+                    isRunning: () => isRunning() && !isStale(),
+                    commit: async (upTo) => {
+                      resolveOffset(upTo.offset);
+                      handledUpTo = upTo.offset;
+                    },
                   },
-                },
-              );
+                );
+              } catch (error) {
+                await Promise.resolve(commitProgress()).catch(() => undefined);
+                throw error;
+              }
+              await commitProgress();
             },
           }
         : {

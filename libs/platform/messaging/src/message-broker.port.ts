@@ -40,7 +40,9 @@ export interface ConsumerSpec {
   /**
    * Alternative to `handle`: the messages fetched for one partition, in order. The handler calls
    * `commit(m)` once everything up to `m` is durably handled; nothing after the last commit is
-   * considered consumed. Lets a consumer apply many messages in one database transaction.
+   * considered consumed. Lets a consumer apply many messages in one database transaction. The
+   * adapter may write the offsets to the broker once per batch rather than per call, so a crash
+   * can redeliver messages that were committed here: handlers must be idempotent (the inbox).
    */
   handleBatch?(messages: readonly ReceivedMessage[], controls: BatchControls): Promise<void>;
 }
