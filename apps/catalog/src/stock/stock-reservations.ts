@@ -9,7 +9,7 @@ import {
   StockReservedV1,
   type EventData,
 } from '@shopflow/contracts';
-import { EventConsumer, Outbox } from '@shopflow/platform/messaging';
+import { EventConsumer, Outbox, UnitOfWork } from '@shopflow/platform/messaging';
 import { Metrics } from '@shopflow/platform/observability';
 import { decideReservation, mergeLines, type LockedStock } from './reservation-decision';
 
@@ -24,6 +24,7 @@ export class StockReservations implements OnModuleInit {
   constructor(
     private readonly consumer: EventConsumer,
     private readonly outbox: Outbox,
+    private readonly unitOfWork: UnitOfWork,
     metrics: Metrics,
   ) {
     this.outcomes = metrics.counter('catalog_stock_reservations_total', 'Reservation outcomes per order', [
@@ -55,7 +56,7 @@ export class StockReservations implements OnModuleInit {
     const decision = decideReservation(lines, new Map(locked.map((row) => [row.id, row])));
     if (!decision.reserve) {
       await this.outbox.add(em, StockRejectedV1, { orderId: order.orderId, reasons: decision.reasons });
-      this.outcomes.inc({ outcome: 'rejected' });
+      this.count(em, 'rejected');
       return;
     }
     const now = new Date();
@@ -70,7 +71,12 @@ export class StockReservations implements OnModuleInit {
       [decision.lines.map((line) => [order.orderId, line.productId, line.quantity, 'RESERVED', now])],
     );
     await this.outbox.add(em, StockReservedV1, { orderId: order.orderId, lines: decision.lines });
-    this.outcomes.inc({ outcome: 'reserved' });
+    this.count(em, 'reserved');
+  }
+
+  /** Counted once committed: a chunk that rolls back and is applied again must not count twice. */
+  private count(em: EntityManager, outcome: 'reserved' | 'rejected' | 'released'): void {
+    this.unitOfWork.afterCommit(em, () => this.outcomes.inc({ outcome }));
   }
 
   /** Gives back exactly what the order holds, once: released rows are never released again. */
@@ -98,6 +104,6 @@ export class StockReservations implements OnModuleInit {
       orderId,
       lines: held.map((row) => ({ productId: row.product_id, quantity: row.quantity })),
     });
-    this.outcomes.inc({ outcome: 'released' });
+    this.count(em, 'released');
   }
 }

@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { OrderCancelledV1, OrderConfirmedV1, OrderRejectedV1, type OrderStatus } from '@shopflow/contracts';
-import { Outbox } from '@shopflow/platform/messaging';
+import { Outbox, UnitOfWork } from '@shopflow/platform/messaging';
 import { Metrics } from '@shopflow/platform/observability';
 import { nextStatus, type OrderTrigger } from './order-state-machine';
 
@@ -28,6 +28,7 @@ export class OrderTransitions {
 
   constructor(
     private readonly outbox: Outbox,
+    private readonly unitOfWork: UnitOfWork,
     metrics: Metrics,
   ) {
     this.outcomes = metrics.counter('order_saga_outcomes_total', 'Orders reaching an outcome of the saga', [
@@ -76,9 +77,15 @@ export class OrderTransitions {
       await this.outbox.add(em, OrderRejectedV1, { orderId, reasons: cause.reasons ?? ['rejected'] });
     if (to === 'CANCELLED') await this.outbox.add(em, OrderCancelledV1, { orderId });
     const outcome = OUTCOME[trigger]!;
-    this.outcomes.inc({ outcome });
-    if (order.status === 'PENDING' && to !== 'CANCELLED')
-      this.sagaDuration.observe({ outcome }, (now.getTime() - order.created_at.getTime()) / 1000);
+    const sagaSeconds =
+      order.status === 'PENDING' && to !== 'CANCELLED'
+        ? (now.getTime() - order.created_at.getTime()) / 1000
+        : undefined;
+    // Counted once committed: a transaction that rolls back and is retried must not count twice.
+    this.unitOfWork.afterCommit(em, () => {
+      this.outcomes.inc({ outcome });
+      if (sagaSeconds !== undefined) this.sagaDuration.observe({ outcome }, sagaSeconds);
+    });
     return { changed: true, from: order.status, to };
   }
 }
