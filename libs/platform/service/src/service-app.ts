@@ -54,7 +54,8 @@ export async function createServiceApp({ service, module, logger, description }:
       { method: request.method, route, status_code: reply.statusCode },
       seconds,
     );
-    if (route !== '/metrics' && !route.startsWith('/health')) {
+    // Checked first: below info (LOG_LEVEL=warn) a request must not pay for a scope and a log object.
+    if (logger.isLevelEnabled('info') && route !== '/metrics' && !route.startsWith('/health')) {
       runWithCorrelationId(request.id, () =>
         logger.info(
           {
