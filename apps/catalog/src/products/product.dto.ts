@@ -23,6 +23,7 @@ import {
   type ProductStatus,
   type StockAdjustment,
 } from '@shopflow/contracts';
+import { PageQueryDto } from '@shopflow/platform/service';
 
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 const MAX_PRICE_CENTS = 1_000_000_000;
@@ -134,21 +135,7 @@ export class UpdateProductDto {
   status?: ProductStatus;
 }
 
-export class ProductQueryDto {
-  @ApiPropertyOptional({ type: Number, default: 1, minimum: 1, maximum: 10_000 })
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(10_000)
-  page = 1;
-
-  @ApiPropertyOptional({ type: Number, default: 20, minimum: 1, maximum: 100 })
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(100)
-  limit = 20;
-
+export class ProductQueryDto extends PageQueryDto {
   @ApiPropertyOptional({ description: 'Prefix of a name or SKU', maxLength: 100 })
   @IsOptional()
   @Transform(trim)

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsArray, IsInt, IsOptional, IsUUID, Max, Min, ValidateNested } from 'class-validator';
+import { IsArray, IsInt, IsOptional, IsUUID, ValidateNested } from 'class-validator';
 import {
   ORDER_LIMITS,
   ORDER_STATUSES,
@@ -10,6 +10,7 @@ import {
   type OrderStatusChange,
   type PlaceOrderRequest,
 } from '@shopflow/contracts';
+import { PageQueryDto } from '@shopflow/platform/service';
 
 /**
  * Shape only (types, UUIDs): the limits (quantity range, number of lines) and the products are
@@ -33,21 +34,7 @@ export class PlaceOrderDto implements PlaceOrderRequest {
   lines: OrderLineRequestDto[];
 }
 
-export class OrderPageQueryDto {
-  @ApiPropertyOptional({ type: Number, default: 1, minimum: 1 })
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(10_000)
-  page = 1;
-
-  @ApiPropertyOptional({ type: Number, default: 20, minimum: 1, maximum: 100 })
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(100)
-  limit = 20;
-
+export class OrderPageQueryDto extends PageQueryDto {
   @ApiPropertyOptional({ format: 'uuid', description: 'Admins only: one customer’s orders' })
   @IsOptional()
   @IsUUID()

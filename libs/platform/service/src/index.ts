@@ -12,3 +12,4 @@ export { createValidationPipe } from './validation.pipe';
 export { createServiceApp, type ServiceAppOptions } from './service-app';
 export { installGracefulShutdown, startService, type StartOptions } from './start-service';
 export { describeConfig, runService, type ServiceDefinition } from './run-service';
+export { PageQueryDto } from './page-query.dto';
