@@ -16,14 +16,22 @@ import {
 } from '../dev/infra.mjs';
 
 // Below the ephemeral range (32768+), as is its controller port (+10000), so no outgoing connection holds it.
-const TEST_KAFKA_PORT = 21092;
+// TEST_KAFKA_PORT and TEST_DB_PREFIX let two checkouts run their suites side by side on one machine.
+const TEST_KAFKA_PORT = Number(process.env.TEST_KAFKA_PORT || 21092);
+const TEST_DB_PREFIX = process.env.TEST_DB_PREFIX || 'test_';
+if (!/^test_[a-z0-9_]*$/.test(TEST_DB_PREFIX)) {
+  process.stderr.write(
+    `npm test: TEST_DB_PREFIX=${TEST_DB_PREFIX} must start with test_ (tests drop its schemas)\n`,
+  );
+  process.exit(2);
+}
 
 async function main() {
   const started = Date.now();
-  const databaseUrls = await prepareDatabases({ prefix: 'test_', fresh: true });
+  const databaseUrls = await prepareDatabases({ prefix: TEST_DB_PREFIX, fresh: true });
   const kafka = await ensureKafka({
     port: TEST_KAFKA_PORT,
-    dataDir: join(ROOT, 'tools/kafka/.cache/test-run'),
+    dataDir: join(ROOT, `tools/kafka/.cache/test-run-${TEST_KAFKA_PORT}`),
   });
   let exitCode = 1;
   const stopOnSignal = async () => {

@@ -3,7 +3,7 @@ export { eventually, type EventuallyOptions } from './eventually';
 export { freePort } from './free-port';
 export { spawnService, waitUntilReady, type ServiceProcess } from './service-process';
 export { TcpProxy } from './tcp-proxy';
-export { databaseUrl, kafkaBrokers, requireTestEnv, serviceEnv } from './test-env';
+export { databaseUrl, dedicatedKafkaPort, kafkaBrokers, requireTestEnv, serviceEnv } from './test-env';
 export { createTestSchema } from './test-schema';
 export { DedicatedKafka } from './dedicated-kafka';
 export { moveClockForward } from './security/clock';

@@ -37,3 +37,13 @@ export function serviceEnv(service: ServiceName): Record<string, string> {
     JWT_JWKS_URL: process.env.JWT_JWKS_URL ?? 'http://127.0.0.1:3001/.well-known/jwks.json',
   };
 }
+
+/**
+ * A port for a suite's own broker, derived from the shared test broker's so that two checkouts
+ * running side by side (TEST_KAFKA_PORT) never collide: 20092 beside the default 21092. `slot`
+ * separates suites that need one each. The controller listener takes the port + 10000.
+ */
+export function dedicatedKafkaPort(slot = 0): number {
+  const shared = Number(kafkaBrokers()[0]!.split(':').pop());
+  return shared - 1000 - slot * 100;
+}

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { createTestSchema, DedicatedKafka, eventually } from '@shopflow/testing';
+import { createTestSchema, DedicatedKafka, dedicatedKafkaPort, eventually } from '@shopflow/testing';
 import { KafkajsBroker } from './kafkajs.broker';
 import {
   prepareMessagingSchema,
@@ -21,7 +21,10 @@ describe('messaging through a broker outage (real Kafka, real MySQL)', () => {
   let pipeline: Pipeline | undefined;
 
   beforeAll(async () => {
-    [kafka, schema] = await Promise.all([DedicatedKafka.start(20092), createTestSchema('outage')]);
+    [kafka, schema] = await Promise.all([
+      DedicatedKafka.start(dedicatedKafkaPort()),
+      createTestSchema('outage'),
+    ]);
     await prepareMessagingSchema(schema.url);
   });
   afterAll(async () => {
