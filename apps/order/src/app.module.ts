@@ -1,6 +1,6 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { CONSUMER_GROUPS } from '@shopflow/contracts';
-import { KafkaHealthIndicator, MessagingModule } from '@shopflow/platform/messaging';
+import { ConsumerHealthIndicator, KafkaHealthIndicator, MessagingModule } from '@shopflow/platform/messaging';
 import type { Logger } from '@shopflow/platform/observability';
 import { DatabaseHealthIndicator, DatabaseModule } from '@shopflow/platform/persistence';
 import { SecurityModule } from '@shopflow/platform/security';
@@ -23,7 +23,7 @@ export class AppModule {
       imports: [
         PlatformModule.forRoot({
           service: 'order',
-          healthIndicators: [DatabaseHealthIndicator, KafkaHealthIndicator],
+          healthIndicators: [DatabaseHealthIndicator, KafkaHealthIndicator, ConsumerHealthIndicator],
         }),
         DatabaseModule.forRoot({ url: config.DATABASE_URL, poolSize: config.DATABASE_POOL_SIZE }),
         MessagingModule.forRoot({

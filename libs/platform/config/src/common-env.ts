@@ -19,8 +19,8 @@ export const commonEnv = {
     .regex(/^[^\s,:]+:\d+(,[^\s,:]+:\d+)*$/, 'must be a comma-separated list of host:port')
     .transform((value) => value.split(',')),
   KAFKA_CLIENT_ID: z.string().optional(),
-  /** Kafka consumer-group session timeout: how long a crashed instance's partitions wait. */
-  KAFKA_SESSION_TIMEOUT_MS: z.coerce.number().int().min(6_000).max(300_000).default(30_000),
+  /** Kafka consumer-group session timeout: how long a crashed instance's partitions wait (ADR 0008). */
+  KAFKA_SESSION_TIMEOUT_MS: z.coerce.number().int().min(6_000).max(300_000).default(6_000),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(1000).max(60_000).default(10_000),
 };
 

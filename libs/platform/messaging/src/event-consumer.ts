@@ -9,7 +9,15 @@ import {
 import { runInEventScope, type Logger, type Metrics } from '@shopflow/platform/observability';
 import { deadLetterOf, type DeadLetterReason } from './dead-letter';
 import { errorCode, markInbox } from './inbox';
-import type { BatchControls, MessageBroker, ReceivedMessage, RunningConsumer } from './message-broker.port';
+import { registerConsumerGauges } from './consumer-metrics';
+import { caughtUpTo } from './consumer-progress';
+import type {
+  BatchControls,
+  ConsumerState,
+  MessageBroker,
+  ReceivedMessage,
+  RunningConsumer,
+} from './message-broker.port';
 import type { UnitOfWork } from './unit-of-work';
 
 export interface EventConsumerOptions {
@@ -88,6 +96,7 @@ export class EventConsumer {
       ['type'],
       [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1],
     );
+    registerConsumerGauges(metrics, options.groupId, () => this.state());
   }
 
   on<D extends EventDefinition>(definition: D, handler: EventHandler<EventData<D>>): this {
@@ -99,13 +108,28 @@ export class EventConsumer {
     return this;
   }
 
-  async start(): Promise<void> {
-    this.running ??= await this.broker.startConsumer({
+  /** Returns at once: the group is joined in the background, so nothing (HTTP above all) waits for Kafka. */
+  start(): void {
+    this.running ??= this.broker.startConsumer({
       groupId: this.options.groupId,
       topics: this.options.topics,
       partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently ?? 3,
       handleBatch: (messages, controls) => this.handleBatch(messages, controls),
     });
+  }
+
+  /** Resolves once the member first holds its partitions (tests and tools; services never wait). */
+  async joined(): Promise<void> {
+    await this.running?.joined;
+  }
+
+  state(): ConsumerState {
+    return this.running?.state() ?? { status: 'stopped', since: 0, assignment: {}, progress: {} };
+  }
+
+  /** Every event published before this time has been applied (see `caughtUpTo`); null when unknown. */
+  caughtUpTo(now = Date.now()): number | null {
+    return caughtUpTo(this.state(), now);
   }
 
   /** Finishes the chunk in hand, commits it and leaves the group. */

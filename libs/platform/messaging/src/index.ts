@@ -1,6 +1,7 @@
 export {
   MESSAGE_BROKER,
   type ConsumerSpec,
+  type ConsumerState,
   type MessageBroker,
   type MessageHeaders,
   type MessageProducer,
@@ -9,8 +10,14 @@ export {
   type RunningConsumer,
   type TopicSpec,
 } from './message-broker.port';
-export { KafkajsBroker, type KafkaBrokerOptions } from './kafkajs.broker';
-export { KafkaHealthIndicator, MessagingModule, type MessagingOptions } from './messaging.module';
+export { groupTimings, KafkajsBroker, type KafkaBrokerOptions } from './kafkajs.broker';
+export { caughtUpTo } from './consumer-progress';
+export {
+  ConsumerHealthIndicator,
+  KafkaHealthIndicator,
+  MessagingModule,
+  type MessagingOptions,
+} from './messaging.module';
 export { Outbox } from './outbox';
 export { OutboxRelay, type OutboxRelayOptions } from './outbox-relay';
 export { UnitOfWork } from './unit-of-work';

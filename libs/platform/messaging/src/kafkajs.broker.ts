@@ -3,19 +3,16 @@ import {
   logLevel as KafkaLogLevel,
   Partitioners,
   type Admin,
-  type Consumer,
-  type IHeaders,
-  type KafkaMessage,
   type LogEntry,
   type Producer,
 } from 'kafkajs';
 import type { Logger } from '@shopflow/platform/observability';
+import { KafkajsGroupMember, type GroupTimings } from './kafkajs.consumer';
 import type {
+  BatchHandler,
   ConsumerSpec,
   MessageBroker,
-  MessageHeaders,
   OutgoingMessage,
-  ReceivedMessage,
   RunningConsumer,
   TopicSpec,
 } from './message-broker.port';
@@ -27,8 +24,18 @@ export interface KafkaBrokerOptions {
   /**
    * How long the group waits for a silent member before giving its partitions to others. A
    * crashed instance's partitions stall this long (a clean stop leaves the group at once).
+   * Default 6 s, the broker's minimum (`group.min.session.timeout.ms`); see ADR 0008.
    */
   sessionTimeoutMs?: number;
+}
+
+/** Consumer-group timings for a session timeout: frequent heartbeats and short fetch waits keep it honest. */
+export function groupTimings(sessionTimeoutMs = 6_000): GroupTimings {
+  return {
+    sessionTimeoutMs,
+    heartbeatIntervalMs: Math.min(1_000, Math.floor(sessionTimeoutMs / 6)),
+    maxWaitTimeMs: Math.min(1_000, Math.floor(sessionTimeoutMs / 6)),
+  };
 }
 
 const KAFKA_TO_PINO = {
@@ -39,27 +46,18 @@ const KAFKA_TO_PINO = {
   [KafkaLogLevel.DEBUG]: 'debug',
 } as const;
 
-export function decodeHeaders(headers: IHeaders | undefined): MessageHeaders {
-  const decoded: MessageHeaders = {};
-  for (const [name, value] of Object.entries(headers ?? {})) {
-    if (value === undefined) continue;
-    const single = Array.isArray(value) ? value[value.length - 1] : value;
-    decoded[name] = Buffer.isBuffer(single) ? single.toString('utf8') : String(single);
-  }
-  return decoded;
-}
-
 /** The kafkajs adapter behind the MessageBroker port. */
 export class KafkajsBroker implements MessageBroker {
   private readonly kafka: Kafka;
   private readonly kafkaProducer: Producer;
   private readonly admin: Admin;
-  private readonly consumers = new Set<Consumer>();
+  private readonly consumers = new Set<RunningConsumer>();
   private producerReady?: Promise<void>;
   private adminReady?: Promise<void>;
+  private readonly log: Logger;
 
   constructor(private readonly options: KafkaBrokerOptions) {
-    const log = options.logger.child({ component: 'kafkajs' });
+    const log = (this.log = options.logger.child({ component: 'kafkajs' }));
     this.kafka = new Kafka({
       clientId: options.clientId,
       brokers: [...options.brokers],
@@ -98,77 +96,16 @@ export class KafkajsBroker implements MessageBroker {
     },
   };
 
-  async startConsumer(spec: ConsumerSpec): Promise<RunningConsumer> {
-    const consumer = this.kafka.consumer({
-      groupId: spec.groupId,
-      sessionTimeout: this.options.sessionTimeoutMs ?? 30_000,
-      heartbeatInterval: Math.min(3_000, Math.floor((this.options.sessionTimeoutMs ?? 30_000) / 3)),
-      allowAutoTopicCreation: false,
-    });
-    this.consumers.add(consumer);
-    await consumer.connect();
-    await consumer.subscribe({ topics: [...spec.topics], fromBeginning: spec.fromBeginning ?? true });
-    const commit = (topic: string, partition: number, offset: string) =>
-      // The committed offset is the next one to read.
-      consumer.commitOffsets([{ topic, partition, offset: (BigInt(offset) + 1n).toString() }]);
-    const toReceived = (topic: string, partition: number, message: KafkaMessage): ReceivedMessage => ({
-      topic,
-      partition,
-      offset: message.offset,
-      key: message.key ? message.key.toString('utf8') : null,
-      value: message.value,
-      headers: decodeHeaders(message.headers),
-      timestamp: message.timestamp,
-    });
-    const { handle, handleBatch } = spec;
-    await consumer.run({
-      autoCommit: false,
-      partitionsConsumedConcurrently: spec.partitionsConsumedConcurrently ?? 1,
-      ...(handleBatch
-        ? {
-            eachBatchAutoResolve: false,
-            eachBatch: async ({ batch, heartbeat, resolveOffset, isRunning, isStale }) => {
-              // Progress is marked per chunk and written to Kafka once per fetched batch, even when
-              // the batch ends early or fails: one commit request instead of one per chunk. A
-              // crash before it means redelivery of already-applied messages, which the inbox
-              // turns into no-ops.
-              let handledUpTo: string | undefined;
-              const commitProgress = () =>
-                handledUpTo === undefined ? undefined : commit(batch.topic, batch.partition, handledUpTo);
-              try {
-                await handleBatch(
-                  batch.messages.map((m) => toReceived(batch.topic, batch.partition, m)),
-                  {
-                    heartbeat,
-                    isRunning: () => isRunning() && !isStale(),
-                    commit: async (upTo) => {
-                      resolveOffset(upTo.offset);
-                      handledUpTo = upTo.offset;
-                    },
-                  },
-                );
-              } catch (error) {
-                await Promise.resolve(commitProgress()).catch(() => undefined);
-                throw error;
-              }
-              await commitProgress();
-            },
-          }
-        : {
-            eachMessage: async ({ topic, partition, message, heartbeat }) => {
-              await handle!(toReceived(topic, partition, message), { heartbeat });
-              // Commit only after the handler (and its database transaction) finished.
-              await commit(topic, partition, message.offset);
-              await heartbeat();
-            },
-          }),
-    });
-    return {
-      stop: async () => {
-        if (!this.consumers.delete(consumer)) return;
-        await consumer.disconnect();
-      },
-    };
+  /** Returns at once: the member joins its group in the background (`joined`, `state()`). */
+  startConsumer(spec: ConsumerSpec): RunningConsumer {
+    const member = new KafkajsGroupMember(
+      this.kafka,
+      { ...spec, handleBatch: spec.handleBatch ?? oneByOne(spec.handle!) },
+      groupTimings(this.options.sessionTimeoutMs),
+      this.log,
+    );
+    this.consumers.add(member); // stopping twice is harmless: close() stops whatever is left
+    return member;
   }
 
   async ensureTopics(topics: readonly TopicSpec[]): Promise<void> {
@@ -212,8 +149,19 @@ export class KafkajsBroker implements MessageBroker {
   }
 
   async close(): Promise<void> {
-    await Promise.all([...this.consumers].map((c) => c.disconnect()));
+    await Promise.all([...this.consumers].map((c) => c.stop()));
     this.consumers.clear();
     await Promise.all([this.kafkaProducer.disconnect(), this.admin.disconnect()]);
   }
+}
+
+/** A per-message handler as a batch handler: each message is committed once its handler resolved. */
+function oneByOne(handle: NonNullable<ConsumerSpec['handle']>): BatchHandler {
+  return async (messages, controls) => {
+    for (const message of messages) {
+      if (!controls.isRunning()) return;
+      await handle(message, controls);
+      await controls.commit(message);
+    }
+  };
 }

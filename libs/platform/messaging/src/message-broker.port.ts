@@ -32,9 +32,9 @@ export interface ConsumerSpec {
   /** Partitions handled in parallel (order holds within each partition). Default 1. */
   partitionsConsumedConcurrently?: number;
   /**
-   * Called for one message at a time per partition. The offset is committed only after it
+   * Called for one message at a time per partition. Nothing is committed past a message until it
    * resolves, so a crash mid-handler means redelivery, never loss. A rejection makes the client
-   * fetch the message again (after its own back-off); nothing is committed past it.
+   * fetch the message again (after its own back-off).
    */
   handle?(message: ReceivedMessage, controls: { heartbeat(): Promise<void> }): Promise<void>;
   /**
@@ -44,8 +44,10 @@ export interface ConsumerSpec {
    * adapter may write the offsets to the broker once per batch rather than per call, so a crash
    * can redeliver messages that were committed here: handlers must be idempotent (the inbox).
    */
-  handleBatch?(messages: readonly ReceivedMessage[], controls: BatchControls): Promise<void>;
+  handleBatch?: BatchHandler;
 }
+
+export type BatchHandler = (messages: readonly ReceivedMessage[], controls: BatchControls) => Promise<void>;
 
 export interface BatchControls {
   heartbeat(): Promise<void>;
@@ -55,8 +57,27 @@ export interface BatchControls {
 }
 
 export interface RunningConsumer {
+  /** Resolves the first time the member has joined its group and holds its partitions. */
+  readonly joined: Promise<void>;
+  /** Where the member is now: for readiness details, metrics and deadline decisions. */
+  state(): ConsumerState;
   /** Finishes the message in hand, commits, and leaves the consumer group. */
   stop(): Promise<void>;
+}
+
+export interface ConsumerState {
+  status: 'starting' | 'joining' | 'joined' | 'rebalancing' | 'crashed' | 'stopped';
+  /** When the status last changed (epoch ms). */
+  since: number;
+  memberId?: string;
+  /** Partitions held, by topic; empty unless joined. */
+  assignment: Record<string, number[]>;
+  /**
+   * Per "topic/partition" since the last join, from the batches handled: messages still behind the
+   * log end, and the timestamp of the last one handled (or of the first one waiting).
+   */
+  progress: Record<string, { lag: number; timestamp: number }>;
+  lastError?: string;
 }
 
 export interface TopicSpec {
@@ -67,7 +88,8 @@ export interface TopicSpec {
 
 export interface MessageBroker {
   readonly producer: MessageProducer;
-  startConsumer(spec: ConsumerSpec): Promise<RunningConsumer>;
+  /** Returns at once; the member connects and joins in the background, restarting after crashes until stopped. */
+  startConsumer(spec: ConsumerSpec): RunningConsumer;
   /** Creates missing topics (idempotent). Replication is capped at the number of brokers. */
   ensureTopics(topics: readonly TopicSpec[]): Promise<void>;
   /** Rejects when no broker answers. */

@@ -13,6 +13,7 @@ import {
 import { DataSource } from 'typeorm';
 import type { ServiceName } from '@shopflow/contracts';
 import { Metrics, type HealthIndicator, type Logger } from '@shopflow/platform/observability';
+import { totalLag } from './consumer-progress';
 import { EventConsumer, type EventConsumerOptions } from './event-consumer';
 import { KafkajsBroker } from './kafkajs.broker';
 import { MESSAGE_BROKER, type MessageBroker } from './message-broker.port';
@@ -31,9 +32,14 @@ export interface MessagingOptions {
   consumer?: EventConsumerOptions;
 }
 
+/**
+ * The broker, as a detail of readiness, never its gate: HTTP requests only write to the database
+ * (the outbox), so a broker outage must not take the service out of its load balancer (ADR 0008).
+ */
 @Injectable()
 export class KafkaHealthIndicator implements HealthIndicator {
   readonly name = 'kafka';
+  readonly gatesReadiness = false;
   constructor(@Inject(MESSAGE_BROKER) private readonly broker: MessageBroker) {}
 
   check(): Promise<void> {
@@ -41,8 +47,31 @@ export class KafkaHealthIndicator implements HealthIndicator {
   }
 }
 
+/** The consumer-group member: joined or not, partitions held, lag. Reported, never a gate. */
+@Injectable()
+export class ConsumerHealthIndicator implements HealthIndicator {
+  readonly name = 'consumer';
+  readonly gatesReadiness = false;
+  constructor(@Optional() private readonly consumer?: EventConsumer) {}
+
+  async check(): Promise<Record<string, unknown>> {
+    if (!this.consumer) return { group: 'none' };
+    const state = this.consumer.state();
+    const seconds = Math.round((Date.now() - state.since) / 1000);
+    if (state.status !== 'joined')
+      throw new Error(`${state.status} for ${seconds} s${state.lastError ? `: ${state.lastError}` : ''}`);
+    return {
+      memberId: state.memberId,
+      joinedSeconds: seconds,
+      partitions: state.assignment,
+      lag: totalLag(state),
+    };
+  }
+}
+
 /**
- * Start and stop order. Start: relay, then consumer (after every module registered its handlers).
+ * Start and stop order. Start: relay, then consumer (after every module registered its handlers);
+ * neither waits for the broker, so the HTTP server opens as soon as the database is reachable.
  * Stop: the consumer leaves its group first (onModuleDestroy, before HTTP drains), the relay stops
  * before shutdown proper, and the broker's connections close last.
  */
@@ -56,9 +85,9 @@ class MessagingLifecycle
     @Optional() private readonly consumer?: EventConsumer,
   ) {}
 
-  async onApplicationBootstrap(): Promise<void> {
+  onApplicationBootstrap(): void {
     this.relay.start();
-    await this.consumer?.start();
+    this.consumer?.start();
   }
 
   async onModuleDestroy(): Promise<void> {
@@ -122,12 +151,14 @@ export class MessagingModule {
         ...consumerProviders,
         MessagingLifecycle,
         KafkaHealthIndicator,
+        ConsumerHealthIndicator,
       ],
       exports: [
         MESSAGE_BROKER,
         Outbox,
         UnitOfWork,
         KafkaHealthIndicator,
+        ConsumerHealthIndicator,
         ...(options.consumer ? [EventConsumer] : []),
       ],
     };

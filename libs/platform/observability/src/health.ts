@@ -1,13 +1,24 @@
-/** A dependency the service needs to do its work; `check` rejects with a short reason when it is down. */
+/**
+ * A dependency of the service; `check` rejects with a short reason when it is down, and may
+ * resolve with details worth showing. Only indicators that gate readiness (the default) can make
+ * the service unready: the others (e.g. Kafka, which HTTP requests never wait for) are reported
+ * in the details and in metrics, so an operator sees them without the pod leaving the load balancer.
+ */
 export interface HealthIndicator {
   readonly name: string;
-  check(): Promise<void>;
+  /** Default true. False: reported, never the reason for a 503. */
+  readonly gatesReadiness?: boolean;
+  check(): Promise<void | Record<string, unknown>>;
 }
 
 /** DI token under which an app lists the indicators its readiness depends on. */
 export const HEALTH_INDICATORS = Symbol('HEALTH_INDICATORS');
 
-export type CheckResult = { status: 'up' } | { status: 'down'; error: string };
+export type CheckResult = ({ status: 'up' } | { status: 'down'; error: string }) & {
+  /** Present (false) on indicators that do not gate readiness. */
+  gatesReadiness?: false;
+  [detail: string]: unknown;
+};
 
 export interface Readiness {
   status: 'ok' | 'error';
@@ -25,19 +36,19 @@ export async function checkReadiness(
       const timeout = new Promise<never>((_, reject) => {
         timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
       });
+      const gating = indicator.gatesReadiness === false ? { gatesReadiness: false as const } : {};
       try {
-        await Promise.race([indicator.check(), timeout]);
-        return [indicator.name, { status: 'up' }];
+        const details = await Promise.race([indicator.check(), timeout]);
+        return [indicator.name, { status: 'up', ...gating, ...details }];
       } catch (error) {
-        return [
-          indicator.name,
-          { status: 'down', error: error instanceof Error ? error.message : String(error) },
-        ];
+        const reason = error instanceof Error ? error.message : String(error);
+        return [indicator.name, { status: 'down', error: reason, ...gating }];
       } finally {
         clearTimeout(timer);
       }
     }),
   );
   const checks = Object.fromEntries(results);
-  return { status: results.every(([, r]) => r.status === 'up') ? 'ok' : 'error', checks };
+  const ready = results.every(([, r]) => r.status === 'up' || r.gatesReadiness === false);
+  return { status: ready ? 'ok' : 'error', checks };
 }

@@ -1,0 +1,196 @@
+import type { Consumer, ConsumerConfig, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
+import type { Logger } from '@shopflow/platform/observability';
+import { decodeHeaders } from './kafkajs.headers';
+import type {
+  BatchHandler,
+  ConsumerSpec,
+  ConsumerState,
+  ReceivedMessage,
+  RunningConsumer,
+} from './message-broker.port';
+
+export interface GroupTimings {
+  /** How long the group waits for a silent member before its partitions move (broker minimum 6 s). */
+  sessionTimeoutMs: number;
+  heartbeatIntervalMs: number;
+  /** Longest a fetch waits for data; kafkajs heartbeats between fetches, so it bounds heartbeat gaps. */
+  maxWaitTimeMs: number;
+}
+
+const RESTART_BACKOFF_MS = [500, 1_000, 2_000, 5_000];
+
+/**
+ * One consumer-group member that keeps itself alive: `start` returns at once, the member connects
+ * and joins in the background (an HTTP server never waits for Kafka), and it starts over after any
+ * crash, including those kafkajs itself gives up on, until `stop`. Its state (joined or not, the
+ * partitions it holds, how far behind it is) is kept for readiness details, metrics and the order
+ * service's timeout sweep.
+ */
+export class KafkajsGroupMember implements RunningConsumer {
+  private consumer?: Consumer;
+  private stopped = false;
+  private attempt = 0;
+  private current: ConsumerState = { status: 'starting', since: Date.now(), assignment: {}, progress: {} };
+  private readonly lifecycle: Promise<void>;
+  private resolveJoined!: () => void;
+  readonly joined = new Promise<void>((resolve) => (this.resolveJoined = resolve));
+  private resolveStopping!: () => void;
+  private readonly stopping = new Promise<void>((resolve) => (this.resolveStopping = resolve));
+
+  constructor(
+    private readonly kafka: Kafka,
+    private readonly spec: ConsumerSpec & { handleBatch: BatchHandler },
+    private readonly timings: GroupTimings,
+    private readonly logger: Logger,
+  ) {
+    this.lifecycle = this.runUntilStopped();
+  }
+
+  state(): ConsumerState {
+    return this.current;
+  }
+
+  async stop(): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
+    this.resolveStopping();
+    // Leaves the group after the batch in hand, so the partitions move at once instead of after
+    // the session timeout.
+    await this.consumer?.disconnect().catch(() => undefined);
+    await this.lifecycle;
+    this.setStatus('stopped');
+  }
+
+  private async runUntilStopped(): Promise<void> {
+    while (!this.stopped) {
+      const crashed = new Promise<void>((resolve) => this.session(resolve));
+      await Promise.race([crashed, this.stopping]);
+      if (this.stopped) return;
+      const wait = RESTART_BACKOFF_MS[Math.min(this.attempt++, RESTART_BACKOFF_MS.length - 1)]!;
+      this.logger.warn({ groupId: this.spec.groupId, retryInMs: wait }, 'consumer restarting');
+      await new Promise((resolve) => setTimeout(resolve, wait));
+    }
+  }
+
+  /** One kafkajs consumer, from connect to the crash kafkajs does not recover from by itself. */
+  private session(onGiveUp: () => void): void {
+    const consumer = this.kafka.consumer(this.consumerConfig());
+    this.consumer = consumer;
+    const giveUp = (error: unknown) => {
+      if (this.consumer !== consumer) return;
+      this.consumer = undefined;
+      this.setStatus('crashed', error);
+      void consumer.disconnect().catch(() => undefined);
+      onGiveUp();
+    };
+    const { events } = consumer;
+    consumer.on(events.GROUP_JOIN, ({ payload }) => {
+      this.attempt = 0;
+      this.current = {
+        status: 'joined',
+        since: Date.now(),
+        memberId: payload.memberId,
+        assignment: payload.memberAssignment,
+        progress: {},
+      };
+      this.resolveJoined();
+    });
+    consumer.on(events.REBALANCING, () => this.setStatus('rebalancing'));
+    consumer.on(events.CRASH, ({ payload }) => {
+      if (payload.restart) this.setStatus('crashed', payload.error);
+      else giveUp(payload.error);
+    });
+    this.setStatus('joining');
+    (async () => {
+      await consumer.connect();
+      await consumer.subscribe({
+        topics: [...this.spec.topics],
+        fromBeginning: this.spec.fromBeginning ?? true,
+      });
+      if (this.stopped) return consumer.disconnect();
+      // Resolves once joined, or after a crash that the CRASH listener has already handled.
+      await consumer.run({
+        autoCommit: false,
+        partitionsConsumedConcurrently: this.spec.partitionsConsumedConcurrently ?? 1,
+        eachBatchAutoResolve: false,
+        eachBatch: (payload) => this.handleBatch(consumer, payload),
+      });
+    })().catch(giveUp);
+  }
+
+  private consumerConfig(): ConsumerConfig {
+    return {
+      groupId: this.spec.groupId,
+      sessionTimeout: this.timings.sessionTimeoutMs,
+      heartbeatInterval: this.timings.heartbeatIntervalMs,
+      maxWaitTimeInMs: this.timings.maxWaitTimeMs,
+      allowAutoTopicCreation: false,
+      // kafkajs restarts by itself after retriable errors; not once this member is stopping.
+      retry: { restartOnFailure: async () => !this.stopped },
+    };
+  }
+
+  private async handleBatch(
+    consumer: Consumer,
+    { batch, heartbeat, resolveOffset, isRunning, isStale }: EachBatchPayload,
+  ): Promise<void> {
+    const { topic, partition, highWatermark } = batch;
+    const track = (nextOffset: string, timestamp: string) => {
+      this.current.progress[`${topic}/${partition}`] = {
+        lag: Number(BigInt(highWatermark) - BigInt(nextOffset)),
+        timestamp: Number(timestamp),
+      };
+    };
+    const first = batch.messages[0];
+    if (first) track(first.offset, first.timestamp);
+    // Progress is marked per chunk and written to Kafka once per fetched batch, even when the batch
+    // ends early or fails: one commit request instead of one per chunk. A crash before it means
+    // redelivery of already-applied messages, which the inbox turns into no-ops.
+    let handledUpTo: KafkaMessage | undefined;
+    const commitProgress = async () => {
+      if (!handledUpTo) return;
+      const next = (BigInt(handledUpTo.offset) + 1n).toString();
+      await consumer.commitOffsets([{ topic, partition, offset: next }]);
+      track(next, handledUpTo.timestamp);
+    };
+    const byOffset = new Map(batch.messages.map((m) => [m.offset, m]));
+    try {
+      await this.spec.handleBatch(
+        batch.messages.map((m) => toReceived(topic, partition, m)),
+        {
+          heartbeat,
+          isRunning: () => isRunning() && !isStale(),
+          commit: async (upTo) => {
+            resolveOffset(upTo.offset);
+            handledUpTo = byOffset.get(upTo.offset);
+          },
+        },
+      );
+    } catch (error) {
+      await commitProgress().catch(() => undefined);
+      throw error;
+    }
+    await commitProgress();
+  }
+
+  private setStatus(status: ConsumerState['status'], error?: unknown): void {
+    const lastError =
+      error === undefined ? undefined : error instanceof Error ? error.message : String(error);
+    if (status !== 'joined') this.current = { ...this.current, assignment: {}, progress: {} };
+    this.current = { ...this.current, status, since: Date.now(), ...(lastError ? { lastError } : {}) };
+    if (status === 'crashed')
+      this.logger.warn({ groupId: this.spec.groupId, err: lastError }, 'consumer crashed');
+  }
+}
+
+function toReceived(topic: string, partition: number, message: KafkaMessage): ReceivedMessage {
+  return {
+    topic,
+    partition,
+    offset: message.offset,
+    key: message.key ? message.key.toString('utf8') : null,
+    value: message.value,
+    headers: decodeHeaders(message.headers),
+    timestamp: message.timestamp,
+  };
+}
