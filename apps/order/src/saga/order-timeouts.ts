@@ -1,5 +1,5 @@
 import { Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
-import { UnitOfWork } from '@shopflow/platform/messaging';
+import { EventConsumer, UnitOfWork } from '@shopflow/platform/messaging';
 import { OrderTransitions } from '../orders/order-transitions';
 
 export class OrderTimeoutOptions {
@@ -13,6 +13,11 @@ export class OrderTimeoutOptions {
  * Rejects orders still PENDING after their deadline, with reason `timeout`. Every replica sweeps;
  * SKIP LOCKED lets them share the work without waiting on each other, and the state machine makes
  * a late sweep of an order that just got its answer a recorded no-op.
+ *
+ * "No answer in time" is judged in the consumer's time, not the wall clock's: an order times out
+ * only once its deadline lies before the point up to which this instance has applied the catalog's
+ * answers. While the consumer is rejoining after a crash, or catching up on a backlog, the answers
+ * may be waiting in Kafka, and rejecting those orders would turn a restart into lost sales (ADR 0008).
  */
 @Injectable()
 export class OrderTimeouts implements OnApplicationBootstrap, OnModuleDestroy {
@@ -24,6 +29,7 @@ export class OrderTimeouts implements OnApplicationBootstrap, OnModuleDestroy {
     private readonly unitOfWork: UnitOfWork,
     private readonly transitions: OrderTransitions,
     private readonly options: OrderTimeoutOptions,
+    private readonly consumer: EventConsumer,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -43,11 +49,14 @@ export class OrderTimeouts implements OnApplicationBootstrap, OnModuleDestroy {
 
   /** One pass; returns how many orders timed out. */
   async sweep(now = new Date()): Promise<number> {
+    const answeredUpTo = this.consumer.caughtUpTo(now.getTime());
+    if (answeredUpTo === null) return 0;
+    const cutoff = new Date(answeredUpTo);
     return this.unitOfWork.run(async (em) => {
       const overdue: { id: string }[] = await em.query(
         `SELECT id FROM customer_order WHERE status = 'PENDING' AND deadline_at <= ?
           ORDER BY deadline_at LIMIT ? FOR UPDATE SKIP LOCKED`,
-        [now, this.options.batchSize],
+        [cutoff, this.options.batchSize],
       );
       for (const { id } of overdue)
         await this.transitions.apply(em, id, 'TIMED_OUT', { reasons: ['timeout'] });
