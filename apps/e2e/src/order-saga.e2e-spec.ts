@@ -1,6 +1,5 @@
 import type { Order, Page } from '@shopflow/contracts';
-import { eventually } from '@shopflow/testing';
-import { ShopflowStack } from './support/shopflow-stack';
+import { eventually, ShopflowStack } from '@shopflow/testing';
 
 /**
  * The order saga across the three real services, as separate processes on the real broker and

@@ -1,14 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import type { Order, Product, ServiceName, TokenPair } from '@shopflow/contracts';
-import {
-  eventually,
-  freePort,
-  serviceEnv,
-  spawnService,
-  waitUntilReady,
-  type EventuallyOptions,
-  type ServiceProcess,
-} from '@shopflow/testing';
+import { eventually, type EventuallyOptions } from '../eventually';
+import { freePort } from '../free-port';
+import { spawnService, waitUntilReady, type ServiceProcess } from '../service-process';
+import { serviceEnv } from '../test-env';
+import type { IsolatedInfra } from './isolated-infra';
 
 const SERVICES: ServiceName[] = ['auth', 'catalog', 'order'];
 
@@ -25,37 +21,56 @@ export interface Reply<T = unknown> {
   headers: Headers;
 }
 
+export interface StackOptions {
+  /** Variables per service, over the defaults. */
+  env?: Partial<Record<ServiceName, Record<string, string>>>;
+  /** Instances per service (default 1): several form one consumer group, as replicas do. */
+  instances?: Partial<Record<ServiceName, number>>;
+  /** A broker and schemas of the stack's own, instead of the shared test ones. */
+  infra?: IsolatedInfra;
+}
+
 /**
  * The three real services as separate processes (the built dist/apps/<svc>/main.js), on the
- * test database and broker, talking to each other only through Kafka and auth's JWKS.
+ * test database and broker, talking to each other only through Kafka and auth's JWKS. Requests go
+ * to the live instances of a service in turn, as a load balancer would send them.
  */
 export class ShopflowStack {
   readonly admin = { email: `admin-${randomUUID().slice(0, 8)}@example.com`, password: 'e2e-admin-password' };
-  private readonly processes = new Map<ServiceName, ServiceProcess>();
-  private readonly env = new Map<ServiceName, Record<string, string>>();
+  private readonly processes = new Map<string, ServiceProcess>();
+  private readonly env = new Map<string, Record<string, string>>();
+  private readonly counts = new Map<ServiceName, number>();
+  private turn = 0;
   private adminToken?: string;
 
-  static async start(
-    overrides: Partial<Record<ServiceName, Record<string, string>>> = {},
-  ): Promise<ShopflowStack> {
+  static async start({ env = {}, instances = {}, infra }: StackOptions = {}): Promise<ShopflowStack> {
     const stack = new ShopflowStack();
-    const ports = Object.fromEntries(await Promise.all(SERVICES.map(async (s) => [s, await freePort()])));
-    for (const service of SERVICES) {
-      stack.env.set(service, {
+    const names = SERVICES.flatMap((service) => {
+      stack.counts.set(service, instances[service] ?? 1);
+      return Array.from({ length: instances[service] ?? 1 }, (_, i) => ({
+        service,
+        name: `${service}#${i}`,
+      }));
+    });
+    const ports = new Map(
+      await Promise.all(names.map(async ({ name }) => [name, await freePort()] as const)),
+    );
+    for (const { service, name } of names) {
+      stack.env.set(name, {
         ...serviceEnv(service),
+        ...infra?.env(service),
         LOG_LEVEL: 'warn',
-        HTTP_PORT: String(ports[service]),
-        JWT_JWKS_URL: `http://127.0.0.1:${ports['auth']}/.well-known/jwks.json`,
-        // A killed instance's partitions move on after 6 s instead of 30 s.
-        KAFKA_SESSION_TIMEOUT_MS: '6000',
+        HTTP_PORT: String(ports.get(name)),
+        KAFKA_CLIENT_ID: name.replace('#', '-'),
+        JWT_JWKS_URL: `http://127.0.0.1:${ports.get('auth#0')}/.well-known/jwks.json`,
         ...(service === 'auth'
           ? { ADMIN_EMAIL: stack.admin.email, ADMIN_PASSWORD: stack.admin.password }
           : {}),
-        ...overrides[service],
+        ...env[service],
       });
     }
     try {
-      await Promise.all(SERVICES.map((service) => stack.launch(service)));
+      await Promise.all(names.map(({ name }) => stack.launch(name)));
     } catch (error) {
       await stack.stop(); // leave no process behind when one of them cannot start
       throw error;
@@ -63,27 +78,44 @@ export class ShopflowStack {
     return stack;
   }
 
-  private async launch(service: ServiceName): Promise<void> {
-    const proc = spawnService(service, this.env.get(service)!);
-    this.processes.set(service, proc);
+  /** Starts an instance; resolves with the milliseconds from its spawn to its first ready answer. */
+  private async launch(name: string): Promise<number> {
+    const spawnedAt = Date.now();
+    const proc = spawnService(name.split('#')[0] as ServiceName, this.env.get(name)!);
+    this.processes.set(name, proc);
     await waitUntilReady(proc, 60_000);
+    return Date.now() - spawnedAt;
   }
 
-  /** Kills a service (SIGKILL: no drain, no goodbye to the consumer group) and starts it again. */
-  async crash(service: ServiceName): Promise<void> {
-    await this.processes.get(service)!.stop('SIGKILL');
+  /** Kills an instance with SIGKILL: no drain, no goodbye to the consumer group. */
+  async crash(service: ServiceName, instance = 0): Promise<void> {
+    await this.processes.get(`${service}#${instance}`)!.stop('SIGKILL');
   }
 
-  async restart(service: ServiceName): Promise<void> {
-    await this.launch(service);
+  /**
+   * Starts a crashed instance again with the same environment; resolves with the milliseconds from
+   * the process start until it answered `/health/ready` with 200 (it serves HTTP from then on).
+   */
+  async restart(service: ServiceName, instance = 0): Promise<number> {
+    return this.launch(`${service}#${instance}`);
   }
 
   async stop(): Promise<void> {
     await Promise.all([...this.processes.values()].map((p) => p.stop('SIGTERM')));
   }
 
-  output(service: ServiceName): string {
-    return this.processes.get(service)?.output() ?? '';
+  output(service: ServiceName, instance = 0): string {
+    return this.processes.get(`${service}#${instance}`)?.output() ?? '';
+  }
+
+  /** A live instance of the service, in turn. */
+  private instanceFor(service: ServiceName): ServiceProcess {
+    const live = Array.from({ length: this.counts.get(service)! }, (_, i) =>
+      this.processes.get(`${service}#${i}`),
+    ).filter((p): p is ServiceProcess => !!p && p.child.exitCode === null && p.child.signalCode === null);
+    const proc = live[this.turn++ % Math.max(live.length, 1)];
+    if (!proc) throw new Error(`no live instance of ${service}`);
+    return proc;
   }
 
   async request<T = unknown>(
@@ -91,7 +123,7 @@ export class ShopflowStack {
     path: string,
     { token, body, headers = {} }: { token?: string; body?: unknown; headers?: Record<string, string> } = {},
   ): Promise<Reply<T>> {
-    const proc = this.processes.get(serviceFor(path))!;
+    const proc = this.instanceFor(serviceFor(path));
     const response = await fetch(`${proc.baseUrl}${path}`, {
       method,
       headers: {
