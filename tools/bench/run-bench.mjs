@@ -11,7 +11,9 @@ if (!name) {
   process.exit(2);
 }
 
-const kafka = await ensureKafka({ port: 22092, dataDir: join(ROOT, 'tools/kafka/.cache/bench') }).catch(
+// BENCH_KAFKA_PORT moves the bench broker (and the dedicated brokers derived from it) off a port in use.
+const port = Number(process.env.BENCH_KAFKA_PORT || 22092);
+const kafka = await ensureKafka({ port, dataDir: join(ROOT, `tools/kafka/.cache/bench-${port}`) }).catch(
   (error) => {
     process.stderr.write(`bench: ${error.message}\n`);
     process.exit(1);

@@ -1,0 +1,47 @@
+// Recovery benchmark: `npm run bench:recovery`. Prints numbers; asserts nothing.
+// Each fault of issue #12 under the same saga load, next to the same load with no fault, in one
+// run: the longest time without a confirmation, the longest time a client was refused, the
+// restarted process's start-to-ready time, orders rejected for timeout, and the invariants.
+import { RECOVERY_SCENARIOS, runRecoveryScenario, type RecoveryReport } from '@shopflow/testing';
+import { machine } from './bench-infra';
+
+const LOAD = {
+  customers: Number(process.env['RECOVERY_CUSTOMERS'] ?? 10),
+  ratePerSecond: Number(process.env['RECOVERY_RATE'] ?? 40),
+  durationMs: Number(process.env['RECOVERY_SECONDS'] ?? 30) * 1000,
+  stock: 100_000,
+  faultAfterMs: 8_000,
+};
+const ONLY = process.env['RECOVERY_SCENARIOS']?.split(',');
+
+const seconds = (ms: number | undefined) => (ms === undefined ? '–' : (ms / 1000).toFixed(1));
+
+function row(r: RecoveryReport): string {
+  const held = Object.values(r.invariants).every(Boolean) ? 'all hold' : JSON.stringify(r.invariants);
+  return (
+    `| ${r.scenario} | ${r.accepted} | ${r.confirmed} | ${seconds(r.longestStallMs)} | ` +
+    `${seconds(r.longestRefusalMs)} | ${seconds(r.restartToReadyMs)} | ${r.rejectedForTimeout} | ${held} |`
+  );
+}
+
+async function main() {
+  process.stdout.write(
+    `recovery under saga load: ${LOAD.customers} customers, ${LOAD.ratePerSecond} orders/s for ` +
+      `${LOAD.durationMs / 1000} s, fault at ${LOAD.faultAfterMs / 1000} s; ${machine()}\n\n` +
+      '| scenario | accepted | confirmed | longest stall s | longest refusal s | restart→ready s | timeouts | invariants |\n' +
+      '|---|---|---|---|---|---|---|---|\n',
+  );
+  for (const [key, scenario] of Object.entries(RECOVERY_SCENARIOS)) {
+    if (ONLY && !ONLY.includes(key)) continue;
+    const report = await runRecoveryScenario(scenario, LOAD);
+    process.stdout.write(`${row(report)}\n`);
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    process.stderr.write(`${error instanceof Error ? error.stack : String(error)}\n`);
+    process.exit(1);
+  },
+);
