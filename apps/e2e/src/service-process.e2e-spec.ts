@@ -22,7 +22,28 @@ describe.each(['auth', 'catalog', 'order'] as ServiceName[])('%s service process
     await waitUntilReady(proc);
 
     const ready = await (await fetch(`${proc.baseUrl}/health/ready`)).json();
-    expect(ready).toEqual({ status: 'ok', checks: { database: { status: 'up' }, kafka: { status: 'up' } } });
+    expect(ready).toMatchObject({
+      status: 'ok',
+      checks: { database: { status: 'up' }, kafka: { status: 'up', gatesReadiness: false } },
+    });
+    if (service !== 'auth') {
+      // The consumer joins in the background; once it has, readiness and metrics say what it holds.
+      const consumer = await eventually(async () => {
+        const { checks } = (await (await fetch(`${proc!.baseUrl}/health/ready`)).json()) as {
+          checks: Record<string, { partitions: Record<string, number[]> }>;
+        };
+        expect(checks.consumer).toMatchObject({
+          status: 'up',
+          gatesReadiness: false,
+          lag: expect.any(Number),
+        });
+        return checks.consumer;
+      });
+      expect(Object.values(consumer.partitions).flat().length).toBeGreaterThan(0);
+      const scraped = await (await fetch(`${proc.baseUrl}/metrics`)).text();
+      expect(scraped).toMatch(/^messaging_consumer_joined\{[^}]*\} 1$/m);
+      expect(scraped).toMatch(/^messaging_consumer_assigned_partitions\{[^}]*\} [1-9]/m);
+    }
     expect((await fetch(`${proc.baseUrl}/health/live`)).status).toBe(200);
     const docs = await fetch(`${proc.baseUrl}/docs-json`);
     expect(((await docs.json()) as { info: { title: string } }).info.title).toBe(`${service} service`);
@@ -62,6 +83,39 @@ describe.each(['auth', 'catalog', 'order'] as ServiceName[])('%s service process
   });
 });
 
+describe('HTTP never waits for Kafka', () => {
+  it.each(['catalog', 'order'] as ServiceName[])(
+    '%s serves HTTP with no broker reachable; readiness reports the consumer without failing',
+    async (service) => {
+      const deadBroker = `127.0.0.1:${await freePort()}`;
+      const proc = spawnService(service, {
+        ...serviceEnv(service),
+        KAFKA_BROKERS: deadBroker,
+        HTTP_PORT: String(await freePort()),
+      });
+      try {
+        const started = Date.now();
+        await waitUntilReady(proc);
+        expect(Date.now() - started).toBeLessThan(10_000);
+        const response = await fetch(`${proc.baseUrl}/health/ready`);
+        expect(response.status).toBe(200);
+        expect(await response.json()).toMatchObject({
+          status: 'ok',
+          checks: {
+            database: { status: 'up' },
+            kafka: { status: 'down', gatesReadiness: false },
+            consumer: { status: 'down', gatesReadiness: false },
+          },
+        });
+        const scraped = await (await fetch(`${proc.baseUrl}/metrics`)).text();
+        expect(scraped).toMatch(/^messaging_consumer_joined\{[^}]*\} 0$/m);
+      } finally {
+        await proc.stop('SIGKILL');
+      }
+    },
+  );
+});
+
 describe('readiness when the database goes away', () => {
   it('turns 503 naming the database, and recovers when it is back', async () => {
     const url = new URL(serviceEnv('auth').DATABASE_URL);
@@ -80,7 +134,7 @@ describe('readiness when the database goes away', () => {
         expect(response.status).toBe(503);
         expect(await response.json()).toMatchObject({
           status: 'error',
-          checks: { database: { status: 'down' }, kafka: { status: 'up' } },
+          checks: { database: { status: 'down' }, kafka: { status: 'up', gatesReadiness: false } },
         });
       });
       expect((await fetch(`${proc.baseUrl}/health/live`)).status).toBe(200);

@@ -12,12 +12,8 @@ export {
 } from './message-broker.port';
 export { groupTimings, KafkajsBroker, type KafkaBrokerOptions } from './kafkajs.broker';
 export { caughtUpTo } from './consumer-progress';
-export {
-  ConsumerHealthIndicator,
-  KafkaHealthIndicator,
-  MessagingModule,
-  type MessagingOptions,
-} from './messaging.module';
+export { ConsumerHealthIndicator, KafkaHealthIndicator } from './messaging-health';
+export { MessagingModule, type MessagingOptions } from './messaging.module';
 export { Outbox } from './outbox';
 export { OutboxRelay, type OutboxRelayOptions } from './outbox-relay';
 export { UnitOfWork } from './unit-of-work';

@@ -12,9 +12,9 @@ import {
 } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { ServiceName } from '@shopflow/contracts';
-import { Metrics, type HealthIndicator, type Logger } from '@shopflow/platform/observability';
-import { totalLag } from './consumer-progress';
+import { Metrics, type Logger } from '@shopflow/platform/observability';
 import { EventConsumer, type EventConsumerOptions } from './event-consumer';
+import { ConsumerHealthIndicator, KafkaHealthIndicator } from './messaging-health';
 import { KafkajsBroker } from './kafkajs.broker';
 import { MESSAGE_BROKER, type MessageBroker } from './message-broker.port';
 import { Outbox } from './outbox';
@@ -30,43 +30,6 @@ export interface MessagingOptions {
   relay?: Omit<OutboxRelayOptions, 'service'>;
   /** For a service that consumes events; handlers are registered with `EventConsumer.on`. */
   consumer?: EventConsumerOptions;
-}
-
-/**
- * The broker, as a detail of readiness, never its gate: HTTP requests only write to the database
- * (the outbox), so a broker outage must not take the service out of its load balancer (ADR 0008).
- */
-@Injectable()
-export class KafkaHealthIndicator implements HealthIndicator {
-  readonly name = 'kafka';
-  readonly gatesReadiness = false;
-  constructor(@Inject(MESSAGE_BROKER) private readonly broker: MessageBroker) {}
-
-  check(): Promise<void> {
-    return this.broker.ping();
-  }
-}
-
-/** The consumer-group member: joined or not, partitions held, lag. Reported, never a gate. */
-@Injectable()
-export class ConsumerHealthIndicator implements HealthIndicator {
-  readonly name = 'consumer';
-  readonly gatesReadiness = false;
-  constructor(@Optional() private readonly consumer?: EventConsumer) {}
-
-  async check(): Promise<Record<string, unknown>> {
-    if (!this.consumer) return { group: 'none' };
-    const state = this.consumer.state();
-    const seconds = Math.round((Date.now() - state.since) / 1000);
-    if (state.status !== 'joined')
-      throw new Error(`${state.status} for ${seconds} s${state.lastError ? `: ${state.lastError}` : ''}`);
-    return {
-      memberId: state.memberId,
-      joinedSeconds: seconds,
-      partitions: state.assignment,
-      lag: totalLag(state),
-    };
-  }
 }
 
 /**
