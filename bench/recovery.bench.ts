@@ -3,6 +3,7 @@
 // run: the longest time without a confirmation, the longest time a client was refused, the
 // restarted process's start-to-ready time, orders rejected for timeout, and the invariants.
 import { RECOVERY_SCENARIOS, runRecoveryScenario, type RecoveryReport } from '@shopflow/testing';
+import { loadavg } from 'node:os';
 import { machine } from './bench-infra';
 
 const LOAD = {
@@ -13,6 +14,12 @@ const LOAD = {
   faultAfterMs: 8_000,
 };
 const ONLY = process.env['RECOVERY_SCENARIOS']?.split(',');
+/** RECOVERY_SERVICE_<NAME>=value sets <NAME> for every service, e.g. RECOVERY_SERVICE_KAFKA_SESSION_TIMEOUT_MS=30000. */
+const SERVICE_ENV = Object.fromEntries(
+  Object.entries(process.env)
+    .filter(([name, value]) => name.startsWith('RECOVERY_SERVICE_') && value !== undefined)
+    .map(([name, value]) => [name.slice('RECOVERY_SERVICE_'.length), value!]),
+);
 
 const seconds = (ms: number | undefined) => (ms === undefined ? '–' : (ms / 1000).toFixed(1));
 
@@ -27,13 +34,14 @@ function row(r: RecoveryReport): string {
 async function main() {
   process.stdout.write(
     `recovery under saga load: ${LOAD.customers} customers, ${LOAD.ratePerSecond} orders/s for ` +
-      `${LOAD.durationMs / 1000} s, fault at ${LOAD.faultAfterMs / 1000} s; ${machine()}\n\n` +
+      `${LOAD.durationMs / 1000} s, fault at ${LOAD.faultAfterMs / 1000} s; ${machine()}\n` +
+      `service settings: ${JSON.stringify(SERVICE_ENV)}; load average before: ${loadavg()[0]!.toFixed(1)}\n\n` +
       '| scenario | accepted | confirmed | longest stall s | longest refusal s | restart→ready s | timeouts | invariants |\n' +
       '|---|---|---|---|---|---|---|---|\n',
   );
   for (const [key, scenario] of Object.entries(RECOVERY_SCENARIOS)) {
     if (ONLY && !ONLY.includes(key)) continue;
-    const report = await runRecoveryScenario(scenario, LOAD);
+    const report = await runRecoveryScenario(scenario, LOAD, SERVICE_ENV);
     process.stdout.write(`${row(report)}\n`);
   }
 }

@@ -98,6 +98,8 @@ export const RECOVERY_SCENARIOS = {
 export async function runRecoveryScenario(
   scenario: RecoveryScenario,
   load: SagaLoadOptions & { faultAfterMs: number },
+  /** Variables for every service (e.g. another KAFKA_SESSION_TIMEOUT_MS, to compare). */
+  serviceEnv: Record<string, string> = {},
 ): Promise<RecoveryReport> {
   const infra = await IsolatedInfra.start({
     kafkaPort: dedicatedKafkaPort(scenario.slot),
@@ -105,7 +107,8 @@ export async function runRecoveryScenario(
   });
   let stack: ShopflowStack | undefined;
   try {
-    stack = await ShopflowStack.start({ infra, instances: scenario.instances });
+    const env = { auth: serviceEnv, catalog: serviceEnv, order: serviceEnv };
+    stack = await ShopflowStack.start({ infra, instances: scenario.instances, env });
     let restarts: number[] = [];
     const run = { infra, stack, faultAfterMs: load.faultAfterMs };
     const report = await runSagaLoad(stack, load, async () => {
