@@ -22,3 +22,10 @@ export {
 export { EventPublisher, EventTap } from './event-tap';
 export { TestIdentityProvider } from './security/test-identity-provider';
 export { tenThousandProductsSql } from './catalog-seed';
+export {
+  dashboardExpressions,
+  exposedMetrics,
+  metricsInPromQL,
+  observabilityQueries,
+  unknownMetricProblems,
+} from './observability-as-code';

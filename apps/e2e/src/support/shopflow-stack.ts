@@ -82,6 +82,11 @@ export class ShopflowStack {
     await Promise.all([...this.processes.values()].map((p) => p.stop('SIGTERM')));
   }
 
+  /** The service's Prometheus exposition, as a scraper reads it. */
+  async metrics(service: ServiceName): Promise<string> {
+    return (await fetch(`${this.processes.get(service)!.baseUrl}/metrics`)).text();
+  }
+
   output(service: ServiceName): string {
     return this.processes.get(service)?.output() ?? '';
   }

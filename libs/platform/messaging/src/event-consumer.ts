@@ -7,6 +7,7 @@ import {
   type ParsedEvent,
 } from '@shopflow/contracts';
 import { runInEventScope, type Logger, type Metrics } from '@shopflow/platform/observability';
+import { ConsumerLag } from './consumer-lag';
 import { deadLetterOf, type DeadLetterReason } from './dead-letter';
 import { errorCode, markInbox } from './inbox';
 import type { BatchControls, MessageBroker, ReceivedMessage, RunningConsumer } from './message-broker.port';
@@ -64,6 +65,7 @@ export class EventConsumer {
   private readonly consumed;
   private readonly deadLettered;
   private readonly duration;
+  private readonly lag;
 
   constructor(
     private readonly broker: MessageBroker,
@@ -88,6 +90,7 @@ export class EventConsumer {
       ['type'],
       [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1],
     );
+    this.lag = new ConsumerLag(metrics, options.groupId);
   }
 
   on<D extends EventDefinition>(definition: D, handler: EventHandler<EventData<D>>): this {
@@ -105,6 +108,7 @@ export class EventConsumer {
       topics: this.options.topics,
       partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently ?? 3,
       handleBatch: (messages, controls) => this.handleBatch(messages, controls),
+      onLag: (sample) => this.lag.record(sample),
     });
   }
 

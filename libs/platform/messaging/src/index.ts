@@ -15,5 +15,6 @@ export { Outbox } from './outbox';
 export { OutboxRelay, type OutboxRelayOptions } from './outbox-relay';
 export { UnitOfWork } from './unit-of-work';
 export { EventConsumer, type EventConsumerOptions, type EventHandler } from './event-consumer';
+export { ConsumerLag, lagAfter, type LagSample } from './consumer-lag';
 export { DLQ_HEADERS, type DeadLetterReason } from './dead-letter';
 export { CreateMessagingTables1764000000000 } from './migrations/1764000000000-create-messaging-tables';

@@ -19,6 +19,7 @@ import type {
   RunningConsumer,
   TopicSpec,
 } from './message-broker.port';
+import { lagAfter } from './consumer-lag';
 
 export interface KafkaBrokerOptions {
   brokers: readonly string[];
@@ -150,6 +151,15 @@ export class KafkajsBroker implements MessageBroker {
               } catch (error) {
                 await Promise.resolve(commitProgress()).catch(() => undefined);
                 throw error;
+              } finally {
+                const next =
+                  handledUpTo === undefined ? batch.firstOffset() : (BigInt(handledUpTo) + 1n).toString();
+                if (next !== null)
+                  spec.onLag?.({
+                    topic: batch.topic,
+                    partition: batch.partition,
+                    lag: lagAfter(batch.highWatermark, next),
+                  });
               }
               await commitProgress();
             },

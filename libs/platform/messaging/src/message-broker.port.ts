@@ -2,6 +2,8 @@
  * The messaging port. Services and the outbox/inbox code speak only this; the kafkajs adapter is
  * the single place that knows the client library, so it can be swapped without touching services.
  */
+import type { LagSample } from './consumer-lag';
+
 export type MessageHeaders = Record<string, string>;
 
 export interface OutgoingMessage {
@@ -45,6 +47,8 @@ export interface ConsumerSpec {
    * can redeliver messages that were committed here: handlers must be idempotent (the inbox).
    */
   handleBatch?(messages: readonly ReceivedMessage[], controls: BatchControls): Promise<void>;
+  /** With `handleBatch`: told after each fetched batch how far this partition is behind. */
+  onLag?(sample: LagSample): void;
 }
 
 export interface BatchControls {
