@@ -29,3 +29,4 @@ export {
   observabilityQueries,
   unknownMetricProblems,
 } from './observability-as-code';
+export { ZipkinServer, type ZipkinSpan } from './zipkin-server';

@@ -18,3 +18,4 @@ export { EventConsumer, type EventConsumerOptions, type EventHandler } from './e
 export { ConsumerLag, lagAfter, type LagSample } from './consumer-lag';
 export { DLQ_HEADERS, type DeadLetterReason } from './dead-letter';
 export { CreateMessagingTables1764000000000 } from './migrations/1764000000000-create-messaging-tables';
+export { AddOutboxTraceparent1764400000000 } from './migrations/1764400000000-add-outbox-traceparent';
