@@ -95,12 +95,13 @@ describe('docker-compose.yml', () => {
       expect(services['mysql']?.depends_on).toBeUndefined();
     });
 
-    it('puts Prometheus and Grafana in the observability profile only', () => {
+    it('puts Prometheus, Zipkin and Grafana in the observability profile only', () => {
       const profiled = Object.entries(compose().services)
         .filter(([, s]) => s.profiles)
         .map(([name, s]) => [name, s.profiles]);
       expect(profiled).toEqual([
         ['prometheus', ['observability']],
+        ['zipkin', ['observability']],
         ['grafana', ['observability']],
       ]);
     });

@@ -7,7 +7,11 @@ import { z } from 'zod';
  */
 export const tracingEnv = z.object({
   /** e.g. http://127.0.0.1:9411/api/v2/spans (what `npm start` runs). */
-  TRACING_ZIPKIN_URL: z.url({ protocol: /^https?$/ }).optional(),
+  // Empty is unset: compose passes `${TRACING_ZIPKIN_URL:-}` through when no backend is wanted.
+  TRACING_ZIPKIN_URL: z.preprocess(
+    (value) => (value === '' ? undefined : value),
+    z.url({ protocol: /^https?$/ }).optional(),
+  ),
   /** Share of new traces kept (a trace continued from a caller follows the caller's decision). */
   TRACING_SAMPLE_RATIO: z.coerce.number().min(0).max(1).default(1),
 });
