@@ -133,8 +133,13 @@ async function startStack(brokers: string[], tracing: Record<string, string>) {
     admin: () => login(admin.email, admin.password),
     async customer(i: number) {
       const email = `c${i}-${randomUUID().slice(0, 8)}@example.com`;
-      await call('auth', '/v1/auth/register', { email, password: 'bench-password', displayName: `C ${i}` });
-      return login(email, 'bench-password');
+      const registered = await call('auth', '/v1/auth/register', {
+        email,
+        password: 'bench-customer-password',
+        displayName: `Customer ${i}`,
+      });
+      if (registered.status !== 201) throw new Error(`register: ${registered.status}`);
+      return login(email, 'bench-customer-password');
     },
     cpu: () => SERVICES.reduce((sum, s) => sum + cpuMs(processes.get(s)!.child.pid), 0),
     async stop() {
@@ -153,15 +158,17 @@ async function round(brokers: string[], tap: OutcomeTap, tracing: Record<string,
       'catalog',
       '/v1/products',
       {
-        sku: `B-${randomUUID().slice(0, 12)}`,
-        name: 'Bench',
+        sku: `BENCH-${randomUUID().slice(0, 12)}`,
+        name: 'Bench product',
         category: 'bench',
-        priceCents: 100,
+        priceCents: 1999,
         currency: 'EUR',
-        initialStock: 10_000_000,
+        initialStock: 1_000_000,
       },
       adminToken,
     );
+    if (product.status !== 201)
+      throw new Error(`create product: ${product.status} ${JSON.stringify(product.body)}`);
     const tokens: string[] = [];
     for (let i = 0; i < CUSTOMERS; i++) tokens.push(await stack.customer(i));
     const place = (token: string) =>

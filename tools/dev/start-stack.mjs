@@ -86,6 +86,14 @@ async function main() {
         KAFKA_BROKERS: kafka.brokers,
         JWT_JWKS_URL: `http://127.0.0.1:${DATABASES.find((d) => d.service === 'auth').port}/.well-known/jwks.json`,
         ...(zipkin ? { TRACING_ZIPKIN_URL: zipkin.spansUrl } : {}),
+        // LOCAL DEVELOPMENT DEFAULTS (the same as compose's auth.env): an administrator, so that
+        // `npm run loadgen` can fill an empty catalog. Set ADMIN_EMAIL/ADMIN_PASSWORD to change them.
+        ...(service === 'auth'
+          ? {
+              ADMIN_EMAIL: process.env.ADMIN_EMAIL ?? 'admin@shopflow.local',
+              ADMIN_PASSWORD: process.env.ADMIN_PASSWORD ?? 'admin-dev-password',
+            }
+          : {}),
       },
       stdio: ['ignore', 'inherit', 'inherit'],
     });
@@ -108,6 +116,7 @@ async function main() {
     );
   }
   process.stdout.write(`  kafka    ${kafka.brokers}\n`);
+  process.stdout.write('  traffic  npm run loadgen  (in another terminal)\n');
   process.stdout.write(
     zipkin
       ? `  traces   ${zipkin.uiUrl}  (Zipkin: "Run query", then a trace; see README "See one order")\n\n`

@@ -1,5 +1,13 @@
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
 import type { ServiceName } from '@shopflow/contracts';
-import { eventually, exposedMetrics, observabilityQueries, unknownMetricProblems } from '@shopflow/testing';
+import {
+  eventually,
+  exposedMetrics,
+  freePort,
+  observabilityQueries,
+  unknownMetricProblems,
+} from '@shopflow/testing';
 import { ShopflowStack } from './support/shopflow-stack';
 
 const SERVICES: ServiceName[] = ['auth', 'catalog', 'order'];
@@ -42,5 +50,55 @@ describe('observability, end to end', () => {
       /^messaging_consumer_lag\{topic="order\.events",partition="\d+",group="[^"]+",service="catalog"\} \d+$/m,
     );
     expect(scrapes.order).toMatch(/^service_ready\{service="order"\} 1$/m);
+  });
+
+  it('the load generator registers, browses, places and cancels orders, and counts them on /metrics', async () => {
+    const port = await freePort();
+    const loadgen = spawn(process.execPath, [join(__dirname, '../../../dist/apps/loadgen/main.js')], {
+      env: {
+        PATH: process.env['PATH'],
+        LOADGEN_AUTH_URL: stack.baseUrl('auth'),
+        LOADGEN_CATALOG_URL: stack.baseUrl('catalog'),
+        LOADGEN_ORDER_URL: stack.baseUrl('order'),
+        LOADGEN_ADMIN_EMAIL: stack.admin.email,
+        LOADGEN_ADMIN_PASSWORD: stack.admin.password,
+        LOADGEN_RATE: '40',
+        LOADGEN_CUSTOMERS: '3',
+        LOADGEN_CANCEL_RATIO: '0.5',
+        LOADGEN_METRICS_PORT: String(port),
+        LOADGEN_QUIET: 'true',
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    loadgen.stdout.on('data', (d) => (output += d));
+    loadgen.stderr.on('data', (d) => (output += d));
+    const count = (text: string, action: string, outcome: string) =>
+      Number(
+        new RegExp(
+          `^loadgen_actions_total\\{action="${action}",outcome="${outcome}",service="loadgen"\\} (\\d+)$`,
+          'm',
+        ).exec(text)?.[1] ?? 0,
+      );
+    try {
+      const text = await eventually(
+        async () => {
+          if (loadgen.exitCode !== null) throw new Error(`loadgen exited ${loadgen.exitCode}: ${output}`);
+          const scraped = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+          for (const action of ['register', 'browse', 'place', 'cancel'])
+            expect(count(scraped, action, 'ok')).toBeGreaterThan(0);
+          return scraped;
+        },
+        { timeoutMs: 60_000, intervalMs: 500 },
+      );
+      expect(count(text, 'browse', 'error')).toBe(0);
+      expect(text).toContain('# TYPE loadgen_action_duration_seconds histogram');
+    } finally {
+      loadgen.kill('SIGTERM');
+      await new Promise((resolve) =>
+        loadgen.exitCode !== null ? resolve(null) : loadgen.once('exit', resolve),
+      );
+    }
+    expect(loadgen.exitCode).toBe(0);
   });
 });

@@ -82,9 +82,13 @@ export class ShopflowStack {
     await Promise.all([...this.processes.values()].map((p) => p.stop('SIGTERM')));
   }
 
+  baseUrl(service: ServiceName): string {
+    return this.processes.get(service)!.baseUrl;
+  }
+
   /** The service's Prometheus exposition, as a scraper reads it. */
   async metrics(service: ServiceName): Promise<string> {
-    return (await fetch(`${this.processes.get(service)!.baseUrl}/metrics`)).text();
+    return (await fetch(`${this.baseUrl(service)}/metrics`)).text();
   }
 
   output(service: ServiceName): string {
