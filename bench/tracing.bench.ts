@@ -5,10 +5,11 @@
 // order's OrderConfirmed on order.events (the bench's own consumer), next.
 import { generateKeyPairSync, randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { EVENT_HEADERS, TOPICS, type Order, type Product, type ServiceName } from '@shopflow/contracts';
 import { KafkajsBroker } from '@shopflow/platform/messaging';
-import { createLogger } from '@shopflow/platform/observability';
+import { createLogger, traceNewMessage, traceProcess } from '@shopflow/platform/observability';
 import {
   createTestSchema,
   eventually,
@@ -23,7 +24,9 @@ import { benchInfra, machine, summarize } from './bench-infra';
 const SECONDS = Number(process.env['BENCH_SECONDS'] ?? 20);
 const WARM_UP_SECONDS = Number(process.env['WARM_UP_SECONDS'] ?? 5);
 const CUSTOMERS = Number(process.env['TRACING_CUSTOMERS'] ?? 10);
-const ROUNDS = ['off', 'on', 'off', 'on'] as const;
+/** TRACING_ROUNDS=off,on,…; empty for the no-op cost alone. */
+const ROUNDS = (process.env['TRACING_ROUNDS'] ?? 'off,on,off,on').split(',').filter(Boolean);
+const NOOP_EVENTS = 200_000;
 const SERVICES: ServiceName[] = ['auth', 'catalog', 'order'];
 const logger = createLogger({ service: 'bench', level: 'error' });
 
@@ -216,11 +219,33 @@ function expect202(status: number): void {
   if (status !== 202) throw new Error(`order service answers ${status}`);
 }
 
+/**
+ * What tracing off adds per event, in this process where no SDK is registered: the outbox's
+ * `create` span and the consumer's `process` span against @opentelemetry/api's no-ops.
+ */
+async function noopCostPerEvent(): Promise<number> {
+  const message = { topic: 't', partition: 0, offset: '1', consumerGroup: 'g', eventId: 'e', eventType: 'T' };
+  const once = async () => {
+    const traceparent = traceNewMessage('t', 'T', 'e') ?? undefined;
+    await traceProcess({ ...message, traceparent }, async () => undefined);
+  };
+  for (let i = 0; i < 10_000; i++) await once(); // warm-up
+  const started = performance.now();
+  for (let i = 0; i < NOOP_EVENTS; i++) await once();
+  return ((performance.now() - started) * 1000) / NOOP_EVENTS;
+}
+
 async function main() {
+  const noopMicros = await noopCostPerEvent();
+  console.log(
+    `\ntracing off: ${noopMicros.toFixed(2)} µs per event for the create and process spans (no-op API, ${NOOP_EVENTS} events)`,
+  );
+  if (ROUNDS.length === 0) return;
   const { brokers } = benchInfra();
   const zipkin = await ZipkinServer.start();
   const tap = new OutcomeTap(brokers);
   const rows: { mode: string; r: Awaited<ReturnType<typeof round>> }[] = [];
+  const machineLoad = loadavg()[0]!;
   try {
     for (const mode of ROUNDS)
       rows.push({
@@ -232,7 +257,9 @@ async function main() {
     await zipkin.stop();
   }
   const f = (n: number) => n.toFixed(1);
-  console.log(`\ntracing cost — ${machine()}`);
+  console.log(
+    `\ntracing cost — ${machine()}; load average ${machineLoad.toFixed(2)} at start, ${loadavg()[0]!.toFixed(2)} at the end`,
+  );
   console.log(
     `${CUSTOMERS} customers, ${SECONDS} s per round after ${WARM_UP_SECONDS} s warm-up; on = every trace sampled, exported to Zipkin on this machine\n`,
   );
