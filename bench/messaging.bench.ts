@@ -7,6 +7,7 @@ import { performance } from 'node:perf_hooks';
 import { z } from 'zod';
 import { defineEvent } from '@shopflow/contracts';
 import {
+  AddOutboxTraceparent1764400000000,
   CreateMessagingTables1764000000000,
   EventConsumer,
   KafkajsBroker,
@@ -33,7 +34,7 @@ async function outboxPath(brokers: string[]) {
     await runMigrations({
       url: url.toString(),
       poolSize: 1,
-      migrations: [CreateMessagingTables1764000000000],
+      migrations: [CreateMessagingTables1764000000000, AddOutboxTraceparent1764400000000],
     });
     const dataSource = await createDataSource({ url: url.toString(), poolSize: 20 }).initialize();
     await dataSource.query('CREATE TABLE bench_effect (event_id CHAR(36) PRIMARY KEY, seq INT NOT NULL)');

@@ -13,7 +13,10 @@ describe('docker-compose.yml', () => {
   let required: RequiredVariables;
   beforeAll(() => {
     required = Object.fromEntries(
-      databases.map((d) => [d.service, describeServiceConfig(d.service).required]),
+      [...databases.map((d) => d.service), 'loadgen'].map((service) => [
+        service,
+        describeServiceConfig(service).required,
+      ]),
     );
   }, 180_000);
 
@@ -34,7 +37,7 @@ describe('docker-compose.yml', () => {
 
   describe('environment', () => {
     it('sets every variable each service requires (describe-config), in every container running it', () => {
-      expect(Object.keys(required).sort()).toEqual(['auth', 'catalog', 'order']);
+      expect(Object.keys(required).sort()).toEqual(['auth', 'catalog', 'loadgen', 'order']);
       expect(required['catalog']).toEqual(
         expect.arrayContaining(['DATABASE_URL', 'KAFKA_BROKERS', 'JWT_JWKS_URL']),
       );
@@ -95,12 +98,14 @@ describe('docker-compose.yml', () => {
       expect(services['mysql']?.depends_on).toBeUndefined();
     });
 
-    it('puts Prometheus and Grafana in the observability profile only', () => {
+    it('puts Prometheus, Zipkin, the load generator and Grafana in the observability profile only', () => {
       const profiled = Object.entries(compose().services)
         .filter(([, s]) => s.profiles)
         .map(([name, s]) => [name, s.profiles]);
       expect(profiled).toEqual([
         ['prometheus', ['observability']],
+        ['zipkin', ['observability']],
+        ['loadgen', ['observability']],
         ['grafana', ['observability']],
       ]);
     });

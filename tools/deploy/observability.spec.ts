@@ -1,14 +1,8 @@
-import {
-  dashboardMetricProblems,
-  definedMetrics,
-  queriedMetrics,
-  scrapeTargetProblems,
-} from './observability';
-import { loadServiceDatabases, readText } from './workspace';
+import { observabilityQueries, unknownMetricProblems } from '@shopflow/testing';
+import { definedMetrics, scrapeTargetProblems } from './observability';
+import { loadServiceDatabases, parseYaml, readText } from './workspace';
 
 const ports = Object.fromEntries(loadServiceDatabases().map((d) => [d.service, d.port]));
-const dashboard = () =>
-  JSON.parse(readText('deploy/observability/grafana/dashboards/shopflow-overview.json')) as unknown;
 const prometheus = readText('deploy/compose/prometheus/prometheus.yml');
 
 describe('observability profile', () => {
@@ -19,27 +13,41 @@ describe('observability profile', () => {
     ]);
   });
 
-  it('the dashboard shows requests, outbox backlog, consumption and saga outcomes', () => {
-    expect(queriedMetrics(dashboard())).toEqual(
-      expect.arrayContaining([
-        'http_request_duration_seconds',
-        'messaging_outbox_pending',
-        'messaging_events_consumed_total',
-        'order_saga_outcomes_total',
-      ]),
+  it('Prometheus loads the alert rules that compose mounts', () => {
+    expect((parseYaml(prometheus) as { rule_files: string[] }).rule_files).toEqual([
+      '/etc/prometheus/alerts.yml',
+    ]);
+    expect(readText('docker-compose.yml')).toContain(
+      './deploy/observability/prometheus/alerts.yml:/etc/prometheus/alerts.yml:ro',
     );
   });
 
-  it('the dashboard queries only metrics the code defines', () => {
-    expect(dashboardMetricProblems(dashboard(), definedMetrics())).toEqual([]);
+  it('the dashboards show the saga, the messaging layer and every service', () => {
+    const read = new Set(observabilityQueries().flatMap((q) => q.metrics));
+    for (const name of [
+      'http_request_duration_seconds',
+      'messaging_consumer_lag',
+      'messaging_outbox_pending',
+      'messaging_events_dead_lettered_total',
+      'order_saga_outcomes_total',
+      'order_saga_duration_seconds',
+      'order_rejections_total',
+      'order_pending_orders',
+    ])
+      expect(read).toContain(name);
+  });
+
+  it('every dashboard and alert rule queries only metrics the code defines', () => {
+    expect(unknownMetricProblems(observabilityQueries(), definedMetrics())).toEqual([]);
   });
 
   it('reports a metric the code does not define', () => {
-    const renamed = JSON.parse(
-      JSON.stringify(dashboard()).replace(/messaging_outbox_pending/g, 'messaging_outbox_backlog'),
-    ) as unknown;
-    expect(dashboardMetricProblems(renamed, definedMetrics())).toEqual([
-      'dashboard queries messaging_outbox_backlog, which no service defines',
-    ]);
+    const queries = observabilityQueries().map((q) => ({
+      ...q,
+      metrics: q.metrics.map((m) => (m === 'messaging_outbox_pending' ? 'messaging_outbox_backlog' : m)),
+    }));
+    expect(unknownMetricProblems(queries, definedMetrics())).toContainEqual(
+      expect.stringMatching(/reads messaging_outbox_backlog, which no service exposes$/),
+    );
   });
 });

@@ -112,7 +112,8 @@ export async function buildServices() {
   step('building services');
   await run(
     join(ROOT, 'node_modules/.bin/nx'),
-    ['run-many', '-t', 'build', `--projects=${SERVICES.join(',')}`],
+    // The load generator too: the e2e suite runs it against the services (apps/loadgen).
+    ['run-many', '-t', 'build', `--projects=${[...SERVICES, 'loadgen'].join(',')}`],
     {
       quiet: true,
       env: { NX_DAEMON: 'false', NX_NO_CLOUD: 'true' },

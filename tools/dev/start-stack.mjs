@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // `npm start`: the whole system on this machine. Provisions the databases, starts Kafka (unless
-// KAFKA_BROKERS points at one), builds, migrates, creates topics, starts the three services and
+// KAFKA_BROKERS points at one) and the Zipkin trace backend (unless TRACING_ZIPKIN_URL points at
+// one; TRACING=off for neither), builds, migrates, creates topics, starts the three services and
 // prints their URLs. Ctrl-C stops everything it started.
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
@@ -18,6 +19,7 @@ import {
 const started = Date.now();
 const children = new Map();
 let kafka;
+let zipkin;
 let stopping = false;
 
 async function waitUntilReady(url, child, timeoutMs = 60_000) {
@@ -53,6 +55,10 @@ async function stopAll(exitCode) {
     step('stopping Kafka');
     await kafka.stop();
   }
+  if (zipkin) {
+    step('stopping Zipkin');
+    await zipkin.stop();
+  }
   process.exit(exitCode);
 }
 
@@ -61,7 +67,11 @@ async function main() {
   process.once('SIGTERM', () => void stopAll(0));
   const databaseUrls = await prepareDatabases();
   const port = Number(process.env.KAFKA_PORT || 9092);
-  kafka = await ensureKafka({ port, dataDir: join(ROOT, 'tools/kafka/.cache/dev') });
+  // Side by side; each is kept as soon as it is up, so a failure of the other still stops it.
+  await Promise.all([
+    ensureKafka({ port, dataDir: join(ROOT, 'tools/kafka/.cache/dev') }).then((k) => (kafka = k)),
+    ensureZipkin().then((z) => (zipkin = z)),
+  ]);
   await buildServices();
   await migrateAndCreateTopics(databaseUrls, kafka.brokers);
 
@@ -75,6 +85,15 @@ async function main() {
         DATABASE_URL: databaseUrls[service],
         KAFKA_BROKERS: kafka.brokers,
         JWT_JWKS_URL: `http://127.0.0.1:${DATABASES.find((d) => d.service === 'auth').port}/.well-known/jwks.json`,
+        ...(zipkin ? { TRACING_ZIPKIN_URL: zipkin.spansUrl } : {}),
+        // LOCAL DEVELOPMENT DEFAULTS (the same as compose's auth.env): an administrator, so that
+        // `npm run loadgen` can fill an empty catalog. Set ADMIN_EMAIL/ADMIN_PASSWORD to change them.
+        ...(service === 'auth'
+          ? {
+              ADMIN_EMAIL: process.env.ADMIN_EMAIL ?? 'admin@shopflow.local',
+              ADMIN_PASSWORD: process.env.ADMIN_PASSWORD ?? 'admin-dev-password',
+            }
+          : {}),
       },
       stdio: ['ignore', 'inherit', 'inherit'],
     });
@@ -96,7 +115,29 @@ async function main() {
       `  ${service.padEnd(8)} http://127.0.0.1:${port}  (API docs: /docs, metrics: /metrics)\n`,
     );
   }
-  process.stdout.write(`  kafka    ${kafka.brokers}\n\n`);
+  process.stdout.write(`  kafka    ${kafka.brokers}\n`);
+  process.stdout.write('  traffic  npm run loadgen  (in another terminal)\n');
+  process.stdout.write(
+    zipkin
+      ? `  traces   ${zipkin.uiUrl}  (Zipkin: "Run query", then a trace; see README "See one order")\n\n`
+      : '  traces   off (TRACING=off)\n\n',
+  );
+}
+
+/** The trace backend: TRACING_ZIPKIN_URL if set, else a local Zipkin; none with TRACING=off. */
+async function ensureZipkin() {
+  if (process.env.TRACING === 'off') return undefined;
+  const configured = process.env.TRACING_ZIPKIN_URL;
+  if (configured) {
+    step(`sending traces to ${configured}`);
+    return { spansUrl: configured, uiUrl: new URL('/zipkin/', configured).href, stop: async () => undefined };
+  }
+  const { startZipkin, ZIPKIN_VERSION } = await import('../zipkin/zipkin.mjs');
+  const port = Number(process.env.ZIPKIN_PORT || 9411);
+  step(`starting Zipkin ${ZIPKIN_VERSION} (trace backend) on 127.0.0.1:${port}`);
+  return startZipkin({ port, log: step }).catch((error) => {
+    throw new InfraError(`${error.message.split('\n')[0]} (TRACING=off starts the stack without traces)`);
+  });
 }
 
 main().catch((error) => {

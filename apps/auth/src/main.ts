@@ -1,3 +1,4 @@
+import './tracing';
 import 'reflect-metadata';
 import { topicsCreatedBy } from '@shopflow/contracts';
 import { runService } from '@shopflow/platform/service';

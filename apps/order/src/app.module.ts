@@ -12,6 +12,7 @@ import { OrdersController } from './orders/orders.controller';
 import { OrderPolicy, OrdersService } from './orders/orders.service';
 import { OrderSaga } from './saga/order-saga';
 import { OrderTimeoutOptions, OrderTimeouts } from './saga/order-timeouts';
+import { SagaMetrics } from './saga/saga-metrics';
 import { CatalogAndCustomerViews } from './views/catalog-and-customer-views';
 
 @Module({})
@@ -51,6 +52,7 @@ export class AppModule {
         OrderTransitions,
         OrdersService,
         OrderSaga,
+        SagaMetrics,
         OrderTimeouts,
         CatalogAndCustomerViews,
       ],

@@ -33,3 +33,11 @@ export {
   type RecoveryReport,
   type RecoveryScenario,
 } from './stack/recovery-scenarios';
+export {
+  dashboardExpressions,
+  exposedMetrics,
+  metricsInPromQL,
+  observabilityQueries,
+  unknownMetricProblems,
+} from './observability-as-code';
+export { ZipkinServer, type ZipkinSpan } from './zipkin-server';

@@ -2,6 +2,7 @@ import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { StockRejectedV1, StockReservedV1 } from '@shopflow/contracts';
 import { EventConsumer } from '@shopflow/platform/messaging';
 import { OrderTransitions } from '../orders/order-transitions';
+import { SagaMetrics } from './saga-metrics';
 
 /**
  * The order service's half of the saga: the catalog's answer to OrderPlaced confirms or rejects
@@ -14,6 +15,7 @@ export class OrderSaga implements OnModuleInit {
   constructor(
     private readonly consumer: EventConsumer,
     private readonly transitions: OrderTransitions,
+    private readonly metrics: SagaMetrics,
   ) {}
 
   onModuleInit(): void {
@@ -25,11 +27,16 @@ export class OrderSaga implements OnModuleInit {
         });
       })
       .on(StockRejectedV1, async (em, event) => {
-        await this.transitions.apply(em, event.data.orderId, 'STOCK_REJECTED', {
+        const result = await this.transitions.apply(em, event.data.orderId, 'STOCK_REJECTED', {
           eventId: event.id,
           eventType: event.type,
           reasons: event.data.reasons.map((r) => `${r.reason} (${r.productId})`),
         });
+        if (result.changed)
+          this.metrics.rejected(
+            em,
+            event.data.reasons.map((r) => r.reason),
+          );
       });
   }
 }

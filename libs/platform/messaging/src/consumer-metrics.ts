@@ -22,12 +22,12 @@ export function registerConsumerGauges(metrics: Metrics, group: string, state: (
   metrics.gauge(
     'messaging_consumer_lag',
     'Messages behind the log end on the partitions this member holds, as of the last batch of each',
-    ['group', 'topic', 'partition'],
+    ['topic', 'partition', 'group'],
     function () {
       this.reset();
       for (const [key, { lag }] of Object.entries(state().progress)) {
         const cut = key.lastIndexOf('/');
-        this.set({ group, topic: key.slice(0, cut), partition: key.slice(cut + 1) }, lag);
+        this.set({ topic: key.slice(0, cut), partition: key.slice(cut + 1), group }, lag);
       }
     },
   );

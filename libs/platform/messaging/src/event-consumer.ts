@@ -6,7 +6,7 @@ import {
   type EventEnvelope,
   type ParsedEvent,
 } from '@shopflow/contracts';
-import { runInEventScope, type Logger, type Metrics } from '@shopflow/platform/observability';
+import { runInEventScope, traceProcess, type Logger, type Metrics } from '@shopflow/platform/observability';
 import { deadLetterOf, type DeadLetterReason } from './dead-letter';
 import { errorCode, markInbox } from './inbox';
 import { registerConsumerGauges } from './consumer-metrics';
@@ -228,12 +228,23 @@ export class EventConsumer {
   private async apply(em: EntityManager, item: Extract<Classified, { kind: 'apply' }>): Promise<boolean> {
     const { envelope, message, entry } = item;
     const endTimer = this.duration.startTimer({ type: envelope.type });
+    const traced = {
+      topic: message.topic,
+      partition: message.partition,
+      offset: message.offset,
+      consumerGroup: this.options.groupId,
+      eventId: envelope.id,
+      eventType: envelope.type,
+      traceparent: message.headers['traceparent'],
+    };
     try {
-      if (!(await markInbox(em, this.options.groupId, message.topic, envelope))) return false;
-      await runInEventScope({ correlationId: envelope.correlationId, causationId: envelope.id }, () =>
-        entry.handler(em, envelope as never),
-      );
-      return true;
+      return await traceProcess(traced, async () => {
+        if (!(await markInbox(em, this.options.groupId, message.topic, envelope))) return false;
+        await runInEventScope({ correlationId: envelope.correlationId, causationId: envelope.id }, () =>
+          entry.handler(em, envelope as never),
+        );
+        return true;
+      });
     } finally {
       endTimer(); // failed attempts too: a slow failing handler is worth seeing
     }

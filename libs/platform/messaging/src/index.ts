@@ -20,3 +20,4 @@ export { UnitOfWork } from './unit-of-work';
 export { EventConsumer, type EventConsumerOptions, type EventHandler } from './event-consumer';
 export { DLQ_HEADERS, type DeadLetterReason } from './dead-letter';
 export { CreateMessagingTables1764000000000 } from './migrations/1764000000000-create-messaging-tables';
+export { AddOutboxTraceparent1764400000000 } from './migrations/1764400000000-add-outbox-traceparent';

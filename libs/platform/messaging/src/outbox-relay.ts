@@ -1,5 +1,5 @@
 import type { DataSource, QueryRunner } from 'typeorm';
-import type { Logger, Metrics } from '@shopflow/platform/observability';
+import { traceSend, type Logger, type Metrics } from '@shopflow/platform/observability';
 import type { MessageProducer } from './message-broker.port';
 
 export interface OutboxRelayOptions {
@@ -22,6 +22,7 @@ interface OutboxRow {
   event_type: string;
   payload: string;
   headers: string;
+  traceparent: string | null;
 }
 
 const PRUNE_CHUNK = 5_000;
@@ -136,7 +137,7 @@ export class OutboxRelay {
 
   private async publishBatch(): Promise<number> {
     const rows: OutboxRow[] = await this.connection!.query(
-      `SELECT seq, topic, message_key, event_type, payload, headers FROM outbox_message
+      `SELECT seq, topic, message_key, event_type, payload, headers, traceparent FROM outbox_message
        WHERE published_at IS NULL ORDER BY seq LIMIT ?`,
       [this.batchSize],
     );
@@ -151,13 +152,21 @@ export class OutboxRelay {
     let firstError: unknown;
     for (const [topic, topicRows] of byTopic) {
       try {
-        await this.producer.send(
+        await traceSend(
           topic,
-          topicRows.map((row) => ({
-            key: row.message_key,
-            value: row.payload,
-            headers: JSON.parse(row.headers),
-          })),
+          topicRows.map((row) => row.traceparent),
+          () =>
+            this.producer.send(
+              topic,
+              topicRows.map((row) => ({
+                key: row.message_key,
+                value: row.payload,
+                // The event's creation context, for the consumer to continue (W3C trace context).
+                headers: row.traceparent
+                  ? { ...JSON.parse(row.headers), traceparent: row.traceparent }
+                  : JSON.parse(row.headers),
+              })),
+            ),
         );
         await this.connection!.query(
           `UPDATE outbox_message SET published_at = ?, attempts = attempts + 1, last_error = NULL WHERE seq IN (?)`,

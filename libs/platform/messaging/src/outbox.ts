@@ -7,7 +7,7 @@ import {
   type EventEnvelope,
   type ServiceName,
 } from '@shopflow/contracts';
-import { currentCausationId, currentCorrelationId } from '@shopflow/platform/observability';
+import { currentCausationId, currentCorrelationId, traceNewMessage } from '@shopflow/platform/observability';
 
 /**
  * Writes events into the outbox table through the caller's transaction, so the event commits or
@@ -42,9 +42,11 @@ export class Outbox {
       [EVENT_HEADERS.producer]: envelope.producer,
       ...(envelope.causationId ? { [EVENT_HEADERS.causationId]: envelope.causationId } : {}),
     };
+    // The trace of the work that caused this event, kept with the row: the relay sends it on.
+    const traceparent = traceNewMessage(definition.topic, envelope.type, envelope.id);
     await em.query(
-      `INSERT INTO outbox_message (id, topic, message_key, event_type, payload, headers, created_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO outbox_message (id, topic, message_key, event_type, payload, headers, created_at, traceparent)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
       [
         envelope.id,
         definition.topic,
@@ -53,6 +55,7 @@ export class Outbox {
         JSON.stringify(envelope),
         JSON.stringify(headers),
         new Date(),
+        traceparent,
       ],
     );
     return envelope;

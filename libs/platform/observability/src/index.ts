@@ -16,3 +16,5 @@ export {
   type HealthIndicator,
   type Readiness,
 } from './health';
+export { startTracing, stopTracing, tracingEnv } from './tracing';
+export { traceNewMessage, traceProcess, traceSend, type ProcessedMessage } from './message-tracing';

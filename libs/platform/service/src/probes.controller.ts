@@ -1,21 +1,21 @@
 import { Controller, Get, Header, HttpStatus, Inject, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import {
-  checkReadiness,
-  HEALTH_INDICATORS,
-  Metrics,
-  type HealthIndicator,
-} from '@shopflow/platform/observability';
+import { HEALTH_INDICATORS, Metrics, type HealthIndicator } from '@shopflow/platform/observability';
+import { ReadinessMetrics } from './readiness-metrics';
 
 /** Liveness, readiness and Prometheus metrics: for the orchestrator and the scraper, not for clients. */
 @ApiExcludeController()
 @Controller()
 export class ProbesController {
+  private readonly readiness: ReadinessMetrics;
+
   constructor(
-    @Inject(HEALTH_INDICATORS) private readonly indicators: HealthIndicator[],
+    @Inject(HEALTH_INDICATORS) indicators: HealthIndicator[],
     private readonly metrics: Metrics,
-  ) {}
+  ) {
+    this.readiness = new ReadinessMetrics(metrics, indicators);
+  }
 
   @Get('health/live')
   live() {
@@ -24,7 +24,7 @@ export class ProbesController {
 
   @Get('health/ready')
   async ready(@Res() reply: FastifyReply) {
-    const readiness = await checkReadiness(this.indicators);
+    const readiness = await this.readiness.evaluate();
     await reply
       .status(readiness.status === 'ok' ? HttpStatus.OK : HttpStatus.SERVICE_UNAVAILABLE)
       .send(readiness);

@@ -1,5 +1,5 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import type { Logger } from '@shopflow/platform/observability';
+import { stopTracing, type Logger } from '@shopflow/platform/observability';
 import { createServiceApp, type ServiceAppOptions } from './service-app';
 
 export interface StartOptions extends ServiceAppOptions {
@@ -40,16 +40,20 @@ export function installGracefulShutdown(
       process.exit(1);
     }, timeoutMs);
     deadline.unref();
-    app.close().then(
-      () => {
-        logger.info('stopped');
-        process.exit(0);
-      },
-      (error: unknown) => {
-        logger.error({ err: error }, 'error while shutting down');
-        process.exit(1);
-      },
-    );
+    // Spans still buffered are exported last: the shutdown itself may be worth seeing.
+    app
+      .close()
+      .then(stopTracing)
+      .then(
+        () => {
+          logger.info('stopped');
+          process.exit(0);
+        },
+        (error: unknown) => {
+          logger.error({ err: error }, 'error while shutting down');
+          process.exit(1);
+        },
+      );
   };
   process.once('SIGTERM', stop);
   process.once('SIGINT', stop);

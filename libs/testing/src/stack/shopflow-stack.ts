@@ -118,6 +118,15 @@ export class ShopflowStack {
     return proc;
   }
 
+  baseUrl(service: ServiceName, instance = 0): string {
+    return this.processes.get(`${service}#${instance}`)!.baseUrl;
+  }
+
+  /** An instance's Prometheus exposition, as a scraper reads it. */
+  async metrics(service: ServiceName, instance = 0): Promise<string> {
+    return (await fetch(`${this.baseUrl(service, instance)}/metrics`)).text();
+  }
+
   async request<T = unknown>(
     method: 'GET' | 'POST' | 'PATCH' | 'DELETE',
     path: string,

@@ -6,6 +6,7 @@ import { createDataSource, runMigrations } from '@shopflow/platform/persistence'
 import { EventConsumer, type EventConsumerOptions } from '../event-consumer';
 import { KafkajsBroker } from '../kafkajs.broker';
 import { CreateMessagingTables1764000000000 } from '../migrations/1764000000000-create-messaging-tables';
+import { AddOutboxTraceparent1764400000000 } from '../migrations/1764400000000-add-outbox-traceparent';
 import { Outbox } from '../outbox';
 import { OutboxRelay } from '../outbox-relay';
 import { UnitOfWork } from '../unit-of-work';
@@ -25,7 +26,11 @@ export function testEvent(topic: string) {
 export type TestEvent = ReturnType<typeof testEvent>;
 
 export async function prepareMessagingSchema(url: string): Promise<void> {
-  await runMigrations({ url, poolSize: 1, migrations: [CreateMessagingTables1764000000000] });
+  await runMigrations({
+    url,
+    poolSize: 1,
+    migrations: [CreateMessagingTables1764000000000, AddOutboxTraceparent1764400000000],
+  });
   const dataSource = await createDataSource({ url, poolSize: 1 }).initialize();
   try {
     // The "effect" a handler has: one row per application, so a duplicate shows up as a second row.

@@ -1,0 +1,126 @@
+import {
+  context,
+  propagation,
+  ROOT_CONTEXT,
+  SpanKind,
+  SpanStatusCode,
+  trace,
+  type Context,
+  type Link,
+} from '@opentelemetry/api';
+
+/**
+ * Messaging spans per the OpenTelemetry messaging conventions, across the transactional outbox:
+ * a `create` span in the transaction that writes the event (its context is stored with the outbox
+ * row and sent as the record's `traceparent` header), a `send` span for the relay's publish, and a
+ * `process` span per consumed event, a child of the event's creation context. With tracing off,
+ * every call here meets @opentelemetry/api's no-ops.
+ */
+const tracer = () => trace.getTracer('shopflow-messaging');
+const TRACEPARENT = 'traceparent';
+
+function contextOf(traceparent: string | null | undefined): Context | undefined {
+  if (!traceparent) return undefined;
+  const extracted = propagation.extract(ROOT_CONTEXT, { [TRACEPARENT]: traceparent });
+  return trace.getSpanContext(extracted) ? extracted : undefined;
+}
+
+/** The `create` span of one event, ended at once; returns its traceparent to store, or null. */
+export function traceNewMessage(topic: string, eventType: string, eventId: string): string | null {
+  const span = tracer().startSpan(`create ${topic}`, {
+    kind: SpanKind.PRODUCER,
+    attributes: {
+      'messaging.system': 'kafka',
+      'messaging.operation.type': 'create',
+      'messaging.destination.name': topic,
+      'messaging.message.id': eventId,
+      'shopflow.event.type': eventType,
+    },
+  });
+  const carrier: Record<string, string> = {};
+  propagation.inject(trace.setSpan(context.active(), span), carrier);
+  span.end();
+  return carrier[TRACEPARENT] ?? null;
+}
+
+/**
+ * The relay's `send` span for one publish of `traceparents.length` events: a child of the first
+ * event's creation (so a single event's trace shows its publish) and linked to every event's.
+ */
+export async function traceSend<T>(
+  topic: string,
+  traceparents: readonly (string | null)[],
+  send: () => Promise<T>,
+): Promise<T> {
+  const contexts = traceparents.map(contextOf).filter((c): c is Context => c !== undefined);
+  const [parent] = contexts;
+  if (!parent) return send();
+  const links: Link[] = contexts.flatMap((c) => {
+    const spanContext = trace.getSpanContext(c);
+    return spanContext ? [{ context: spanContext }] : [];
+  });
+  const span = tracer().startSpan(
+    `send ${topic}`,
+    {
+      kind: SpanKind.PRODUCER,
+      links,
+      attributes: {
+        'messaging.system': 'kafka',
+        'messaging.operation.type': 'send',
+        'messaging.destination.name': topic,
+        'messaging.batch.message_count': traceparents.length,
+      },
+    },
+    parent,
+  );
+  try {
+    return await context.with(trace.setSpan(parent, span), send);
+  } catch (error) {
+    span.recordException(error as Error);
+    span.setStatus({ code: SpanStatusCode.ERROR });
+    throw error;
+  } finally {
+    span.end();
+  }
+}
+
+export interface ProcessedMessage {
+  topic: string;
+  partition: number;
+  offset: string;
+  consumerGroup: string;
+  eventId: string;
+  eventType: string;
+  traceparent?: string;
+}
+
+/** Runs a handler inside the `process` span of one event, continuing the producer's trace. */
+export async function traceProcess<T>(message: ProcessedMessage, handle: () => Promise<T>): Promise<T> {
+  const parent = contextOf(message.traceparent) ?? ROOT_CONTEXT;
+  const span = tracer().startSpan(
+    `process ${message.topic}`,
+    {
+      kind: SpanKind.CONSUMER,
+      attributes: {
+        'messaging.system': 'kafka',
+        'messaging.operation.type': 'process',
+        'messaging.destination.name': message.topic,
+        'messaging.destination.partition.id': String(message.partition),
+        'messaging.kafka.offset': Number(message.offset),
+        'messaging.consumer.group.name': message.consumerGroup,
+        'messaging.message.id': message.eventId,
+        'shopflow.event.type': message.eventType,
+      },
+    },
+    parent,
+  );
+  try {
+    return await context.with(trace.setSpan(parent, span), handle);
+  } catch (error) {
+    span.recordException(error as Error);
+    span.setStatus({ code: SpanStatusCode.ERROR });
+    throw error;
+  } finally {
+    span.end();
+  }
+}
