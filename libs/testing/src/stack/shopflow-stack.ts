@@ -78,13 +78,21 @@ export class ShopflowStack {
     return stack;
   }
 
-  /** Starts an instance; resolves with the milliseconds from its spawn to its first ready answer. */
+  /** Starts an instance; resolves with the milliseconds from its spawn to its first HTTP answer. */
   private async launch(name: string): Promise<number> {
     const spawnedAt = Date.now();
     const proc = spawnService(name.split('#')[0] as ServiceName, this.env.get(name)!);
     this.processes.set(name, proc);
+    const answeredAfter = await eventually(
+      async () => {
+        if (proc.child.exitCode !== null) return Date.now() - spawnedAt; // waitUntilReady reports it
+        await fetch(`${proc.baseUrl}/health/live`);
+        return Date.now() - spawnedAt;
+      },
+      { timeoutMs: 60_000, intervalMs: 50 },
+    );
     await waitUntilReady(proc, 60_000);
-    return Date.now() - spawnedAt;
+    return answeredAfter;
   }
 
   /** Kills an instance with SIGKILL: no drain, no goodbye to the consumer group. */
@@ -94,7 +102,7 @@ export class ShopflowStack {
 
   /**
    * Starts a crashed instance again with the same environment; resolves with the milliseconds from
-   * the process start until it answered `/health/ready` with 200 (it serves HTTP from then on).
+   * the process start until it first answered HTTP (it is also ready when this resolves).
    */
   async restart(service: ServiceName, instance = 0): Promise<number> {
     return this.launch(`${service}#${instance}`);
