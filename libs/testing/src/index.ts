@@ -22,17 +22,8 @@ export {
 export { EventPublisher, EventTap } from './event-tap';
 export { TestIdentityProvider } from './security/test-identity-provider';
 export { tenThousandProductsSql } from './catalog-seed';
-export { IsolatedInfra } from './stack/isolated-infra';
-export { longestStall, runSagaLoad, type SagaLoadOptions, type SagaLoadReport } from './stack/saga-load';
-export { ShopflowStack, type Reply, type StackOptions } from './stack/shopflow-stack';
-export {
-  BROKER_OUTAGE_MS,
-  DOWN_FOR_MS,
-  RECOVERY_SCENARIOS,
-  runRecoveryScenario,
-  type RecoveryReport,
-  type RecoveryScenario,
-} from './stack/recovery-scenarios';
+export { ShopflowStack } from './stack/shopflow-stack';
+export { RECOVERY_SCENARIOS, runRecoveryScenario, type RecoveryReport } from './stack/recovery-scenarios';
 export {
   dashboardExpressions,
   exposedMetrics,

@@ -118,11 +118,6 @@ export class EventConsumer {
     });
   }
 
-  /** Resolves once the member first holds its partitions (tests and tools; services never wait). */
-  async joined(): Promise<void> {
-    await this.running?.joined;
-  }
-
   state(): ConsumerState {
     return this.running?.state() ?? { status: 'stopped', since: 0, assignment: {}, progress: {} };
   }

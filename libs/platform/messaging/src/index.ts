@@ -10,8 +10,7 @@ export {
   type RunningConsumer,
   type TopicSpec,
 } from './message-broker.port';
-export { groupTimings, KafkajsBroker, type KafkaBrokerOptions } from './kafkajs.broker';
-export { caughtUpTo } from './consumer-progress';
+export { KafkajsBroker, type KafkaBrokerOptions } from './kafkajs.broker';
 export { ConsumerHealthIndicator, KafkaHealthIndicator } from './messaging-health';
 export { MessagingModule, type MessagingOptions } from './messaging.module';
 export { Outbox } from './outbox';

@@ -146,14 +146,13 @@ export class KafkajsGroupMember implements RunningConsumer {
     // Progress is marked per chunk and written to Kafka once per fetched batch, even when the batch
     // ends early or fails: one commit request instead of one per chunk. A crash before it means
     // redelivery of already-applied messages, which the inbox turns into no-ops.
-    let handledUpTo: KafkaMessage | undefined;
+    let handledUpTo: ReceivedMessage | undefined;
     const commitProgress = async () => {
       if (!handledUpTo) return;
       const next = (BigInt(handledUpTo.offset) + 1n).toString();
       await consumer.commitOffsets([{ topic, partition, offset: next }]);
       track(next, handledUpTo.timestamp);
     };
-    const byOffset = new Map(batch.messages.map((m) => [m.offset, m]));
     try {
       await this.spec.handleBatch(
         batch.messages.map((m) => toReceived(topic, partition, m)),
@@ -162,7 +161,7 @@ export class KafkajsGroupMember implements RunningConsumer {
           isRunning: () => isRunning() && !isStale(),
           commit: async (upTo) => {
             resolveOffset(upTo.offset);
-            handledUpTo = byOffset.get(upTo.offset);
+            handledUpTo = upTo;
           },
         },
       );

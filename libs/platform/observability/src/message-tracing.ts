@@ -7,6 +7,7 @@ import {
   trace,
   type Context,
   type Link,
+  type Span,
 } from '@opentelemetry/api';
 
 /**
@@ -23,6 +24,19 @@ function contextOf(traceparent: string | null | undefined): Context | undefined 
   if (!traceparent) return undefined;
   const extracted = propagation.extract(ROOT_CONTEXT, { [TRACEPARENT]: traceparent });
   return trace.getSpanContext(extracted) ? extracted : undefined;
+}
+
+/** Runs `work` with `span` current under `parent`; records a failure on the span; always ends it. */
+async function runInSpan<T>(parent: Context, span: Span, work: () => Promise<T>): Promise<T> {
+  try {
+    return await context.with(trace.setSpan(parent, span), work);
+  } catch (error) {
+    span.recordException(error as Error);
+    span.setStatus({ code: SpanStatusCode.ERROR });
+    throw error;
+  } finally {
+    span.end();
+  }
 }
 
 /** The `create` span of one event, ended at once; returns its traceparent to store, or null. */
@@ -73,15 +87,7 @@ export async function traceSend<T>(
     },
     parent,
   );
-  try {
-    return await context.with(trace.setSpan(parent, span), send);
-  } catch (error) {
-    span.recordException(error as Error);
-    span.setStatus({ code: SpanStatusCode.ERROR });
-    throw error;
-  } finally {
-    span.end();
-  }
+  return runInSpan(parent, span, send);
 }
 
 export interface ProcessedMessage {
@@ -114,13 +120,5 @@ export async function traceProcess<T>(message: ProcessedMessage, handle: () => P
     },
     parent,
   );
-  try {
-    return await context.with(trace.setSpan(parent, span), handle);
-  } catch (error) {
-    span.recordException(error as Error);
-    span.setStatus({ code: SpanStatusCode.ERROR });
-    throw error;
-  } finally {
-    span.end();
-  }
+  return runInSpan(parent, span, handle);
 }

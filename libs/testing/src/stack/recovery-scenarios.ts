@@ -1,6 +1,5 @@
-import type { ServiceName } from '@shopflow/contracts';
+import { TOPICS, type ServiceName } from '@shopflow/contracts';
 import { Kafka, logLevel } from 'kafkajs';
-import { TOPICS } from '@shopflow/contracts';
 import { dedicatedKafkaPort } from '../test-env';
 import { IsolatedInfra } from './isolated-infra';
 import { runSagaLoad, type SagaLoadOptions, type SagaLoadReport } from './saga-load';
@@ -29,9 +28,9 @@ export interface RecoveryReport extends SagaLoadReport {
 }
 
 /** How long a killed instance stays down before it is started again, as an operator's restart would. */
-export const DOWN_FOR_MS = 2_000;
+const DOWN_FOR_MS = 2_000;
 /** How long the broker outage lasts. */
-export const BROKER_OUTAGE_MS = 10_000;
+const BROKER_OUTAGE_MS = 10_000;
 
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
