@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { trustedProxies } from './trusted-proxies';
 
 const port = z.coerce.number().int().min(1).max(65535);
 
@@ -6,7 +7,11 @@ const port = z.coerce.number().int().min(1).max(65535);
 export const commonEnv = {
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  HTTP_HOST: z.string().default('0.0.0.0'),
+  /** Loopback unless stated: containers and pods set 0.0.0.0, a laptop keeps its services to itself. */
+  HTTP_HOST: z.string().default('127.0.0.1'),
+  TRUSTED_PROXIES: trustedProxies,
+  /** Swagger UI and /docs-json; off by default in production, where the API's surface stays small. */
+  API_DOCS: z.stringbool().optional(),
   DATABASE_URL: z
     .string()
     .regex(

@@ -14,6 +14,22 @@ describe('loadConfig', () => {
     expect(config.SHUTDOWN_TIMEOUT_MS).toBe(10_000);
   });
 
+  it('keeps a service on loopback, trusting no proxy, unless told otherwise', () => {
+    const config = loadConfig(schema, valid);
+    expect(config.HTTP_HOST).toBe('127.0.0.1');
+    expect(config.TRUSTED_PROXIES).toEqual([]);
+    expect(config.API_DOCS).toBeUndefined();
+  });
+
+  it('reads trusted proxies as addresses and CIDR ranges, and refuses anything else', () => {
+    const config = loadConfig(schema, { ...valid, TRUSTED_PROXIES: ' 10.0.0.0/8, 127.0.0.1,::1/128 ' });
+    expect(config.TRUSTED_PROXIES).toEqual(['10.0.0.0/8', '127.0.0.1', '::1/128']);
+    for (const bad of ['10.0.0.0/33', 'proxy.local', '10.0.0.1/8/8', '*', '::1/129'])
+      expect(() => loadConfig(schema, { ...valid, TRUSTED_PROXIES: bad })).toThrow(
+        'TRUSTED_PROXIES is invalid: must be a comma-separated list of IP addresses or CIDR ranges',
+      );
+  });
+
   it('names a missing variable in one line', () => {
     const { DATABASE_URL: _omit, ...env } = valid;
     expect(() => loadConfig(schema, env)).toThrow(new ConfigError(['DATABASE_URL is required']));

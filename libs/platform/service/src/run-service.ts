@@ -47,6 +47,8 @@ export function runService<C extends CommonConfig>(
           module: definition.appModule(config, logger),
           logger,
           host: config.HTTP_HOST,
+          trustedProxies: config.TRUSTED_PROXIES,
+          docs: config.API_DOCS ?? config.NODE_ENV !== 'production',
           port: config.HTTP_PORT,
           shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS,
         });

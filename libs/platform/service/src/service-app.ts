@@ -11,7 +11,11 @@ import {
   runWithCorrelationId,
   type Logger,
 } from '@shopflow/platform/observability';
+import { answerClientError, answerFrameworkError } from './framework-errors';
+import { InputScreeningPipe } from './input-screening';
+import { documentProblems } from './openapi-problems';
 import { ProblemDetailsFilter } from './problem-details.filter';
+import { installSecurityHeaders } from './security-headers';
 import { createValidationPipe } from './validation.pipe';
 
 export interface ServiceAppOptions {
@@ -20,6 +24,10 @@ export interface ServiceAppOptions {
   logger: Logger;
   /** Shown in the OpenAPI document. */
   description?: string;
+  /** Addresses/CIDRs whose X-Forwarded-For is believed (TRUSTED_PROXIES); none by default. */
+  trustedProxies?: string[];
+  /** Serve Swagger UI at /docs and the document at /docs-json (API_DOCS); on unless stated. */
+  docs?: boolean;
 }
 
 /**
@@ -27,21 +35,38 @@ export interface ServiceAppOptions {
  * correlation ids, JSON logs, the request duration histogram, problem+json errors, validation and
  * OpenAPI. Tests use it directly with `app.inject()`; `startService` adds listen and shutdown.
  */
-export async function createServiceApp({ service, module, logger, description }: ServiceAppOptions) {
+export async function createServiceApp({
+  service,
+  module,
+  logger,
+  description,
+  trustedProxies = [],
+  docs = true,
+}: ServiceAppOptions) {
   const adapter = new FastifyAdapter({
     // Fastify's own request logging stays off: the onResponse hook below logs one line per request.
     logger: false,
     genReqId: (req: IncomingMessage) => correlationIdFrom(req.headers[CORRELATION_HEADER]),
     bodyLimit: 1_048_576,
     return503OnClosing: true,
+    // Only a listed proxy's X-Forwarded-For becomes request.ip; anyone else's is the client's own claim.
+    trustProxy: trustedProxies.length > 0 ? trustedProxies : false,
+    frameworkErrors: answerFrameworkError,
+    clientErrorHandler: answerClientError,
   });
   const app = await NestFactory.create<NestFastifyApplication>(module, adapter, {
     logger: new PinoNestLogger(logger),
     bufferLogs: false,
+    // Fastify's own JSON parser (with prototype-poisoning protection) is the only one: Nest would add
+    // a form parser, and a form body would reach the DTO validators as strings.
+    bodyParser: false,
   });
 
   const metrics = app.get(Metrics);
   const fastify = app.getHttpAdapter().getInstance();
+  // The API speaks JSON only: any other body is a 415, not a string handed to a DTO validator.
+  fastify.removeContentTypeParser('text/plain');
+  installSecurityHeaders(fastify);
   fastify.addHook('onRequest', (request, reply, done) => {
     void reply.header(CORRELATION_HEADER, request.id);
     runWithCorrelationId(request.id, done);
@@ -84,7 +109,8 @@ export async function createServiceApp({ service, module, logger, description }:
   });
 
   app.useGlobalFilters(new ProblemDetailsFilter());
-  app.useGlobalPipes(createValidationPipe());
+  app.useGlobalPipes(new InputScreeningPipe(), createValidationPipe());
+  if (!docs) return app;
 
   const document = SwaggerModule.createDocument(
     app,
@@ -95,6 +121,7 @@ export async function createServiceApp({ service, module, logger, description }:
       .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' })
       .build(),
   );
+  documentProblems(document);
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
   return app;
 }

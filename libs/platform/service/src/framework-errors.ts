@@ -1,0 +1,52 @@
+import { STATUS_CODES } from 'node:http';
+import type { Socket } from 'node:net';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { PROBLEM_CONTENT_TYPE, type ProblemDetails } from './problem-details';
+
+const DETAILS: Record<string, string> = {
+  FST_ERR_BAD_URL: 'The URL is not valid: a path segment is not well-formed percent-encoded UTF-8.',
+  FST_ERR_MAX_PARAM_LENGTH: 'A path parameter is longer than any id this API uses.',
+};
+
+/**
+ * Fastify answers a few errors before any route, hook or Nest filter runs (a malformed or oversized
+ * path). This gives them the same problem+json body as every other error. The offending URL is not
+ * echoed: it is what the attacker chose, and may be huge.
+ */
+export function answerFrameworkError(
+  error: Error & { code?: string; statusCode?: number },
+  request: FastifyRequest,
+  reply: FastifyReply,
+): void {
+  const status =
+    error.statusCode && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 400;
+  const problem: ProblemDetails = {
+    type: 'about:blank',
+    title: STATUS_CODES[status] ?? 'Bad Request',
+    status,
+    detail: DETAILS[error.code ?? ''] ?? 'The request is invalid.',
+    correlationId: request.id,
+  };
+  void reply.status(status).header('content-type', PROBLEM_CONTENT_TYPE).send(problem);
+}
+
+/**
+ * Node's HTTP parser rejects some requests before Fastify sees them (headers too large, a malformed
+ * request line). Its answer is written straight to the socket; this writes problem+json instead.
+ */
+export function answerClientError(error: Error & { code?: string }, socket: Socket): void {
+  if (error.code === 'ECONNRESET' || socket.destroyed || !socket.writable) return;
+  const status =
+    error.code === 'HPE_HEADER_OVERFLOW' ? 431 : error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : 400;
+  const title = STATUS_CODES[status] ?? 'Bad Request';
+  const body = JSON.stringify({
+    type: 'about:blank',
+    title,
+    status,
+    detail: 'The request could not be parsed.',
+  });
+  socket.end(
+    `HTTP/1.1 ${status} ${title}\r\nContent-Type: ${PROBLEM_CONTENT_TYPE}\r\n` +
+      `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+  );
+}
