@@ -10,6 +10,8 @@ export interface ComposeService {
   healthcheck?: { test?: string[] };
   depends_on?: Record<string, { condition?: string }> | string[];
   profiles?: string[];
+  ports?: (string | number | { published?: string | number; target?: number; host_ip?: string })[];
+  networks?: Record<string, { ipv4_address?: string } | null> | string[];
 }
 
 export interface ComposeFile {

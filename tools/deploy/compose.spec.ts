@@ -1,4 +1,5 @@
 import { composeWiringProblems } from './compose-checks';
+import { composeExposureProblems } from './compose-exposure';
 import { parseEnvFile, type ComposeFile } from './compose-model';
 import { composeSchemaProblems } from './compose-schema';
 import { composeEnvProblems, type RequiredVariables } from './env-drift';
@@ -92,10 +93,28 @@ describe('docker-compose.yml', () => {
       const { services } = compose() as {
         services: Record<string, { ports?: string[]; depends_on?: unknown }>;
       };
-      expect(services['kafka']?.ports).toContain('9092:9092');
-      expect(services['mysql']?.ports).toContain('3306:3306');
+      expect(services['kafka']?.ports).toContain('127.0.0.1:9092:9092');
+      expect(services['mysql']?.ports).toContain('127.0.0.1:3306:3306');
       expect(services['kafka']?.depends_on).toBeUndefined();
       expect(services['mysql']?.depends_on).toBeUndefined();
+    });
+
+    it('publishes ports on loopback only, and the services trust only the gateway as a proxy', () => {
+      expect(composeExposureProblems(compose(), Object.keys(ports))).toEqual([]);
+    });
+
+    it('reports a port published on all interfaces and a service trusting another proxy', () => {
+      const broken = compose();
+      broken.services['mysql']!.ports = ['3306:3306'];
+      broken.services['grafana']!.ports = [{ published: 3000, target: 3000 }];
+      broken.services['prometheus']!.ports = ['0.0.0.0:9090:9090'];
+      broken.services['order']!.environment!['TRUSTED_PROXIES'] = '0.0.0.0/0';
+      expect(composeExposureProblems(broken, Object.keys(ports))).toEqual([
+        'compose mysql: publishes "3306:3306" beyond loopback; use 127.0.0.1:host:container',
+        'compose prometheus: publishes "0.0.0.0:9090:9090" beyond loopback; use 127.0.0.1:host:container',
+        'compose grafana: publishes {"published":3000,"target":3000} beyond loopback; use 127.0.0.1:host:container',
+        "compose order: TRUSTED_PROXIES must be the gateway's address (172.28.0.10), not 0.0.0.0/0",
+      ]);
     });
 
     it('puts Prometheus, Zipkin, the load generator and Grafana in the observability profile only', () => {

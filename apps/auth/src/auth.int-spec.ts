@@ -31,7 +31,11 @@ describe('auth service (real MySQL, real Kafka)', () => {
     JWT_PRIVATE_KEYS: `${SIGNING_KEY}\n${RETIRED_KEY}`,
     ADMIN_EMAIL: ADMIN.email,
     ADMIN_PASSWORD: ADMIN.password,
-    LOGIN_MAX_FAILURES_PER_ACCOUNT: '3',
+    LOGIN_MAX_FAILURES_PER_CLIENT: '3',
+    LOGIN_MAX_FAILURES_PER_ACCOUNT: '6',
+    LOGIN_MAX_FAILURES_PER_ADDRESS: '10',
+    // app.inject's default peer stands in for the compose gateway or the Ingress controller.
+    TRUSTED_PROXIES: '127.0.0.1',
   });
 
   async function start() {
@@ -39,6 +43,7 @@ describe('auth service (real MySQL, real Kafka)', () => {
       service: 'auth',
       module: AppModule.register(config, logs.logger),
       logger: logs.logger,
+      trustedProxies: config.TRUSTED_PROXIES,
     });
     await instance.init();
     await instance.getHttpAdapter().getInstance().ready();
@@ -159,26 +164,64 @@ describe('auth service (real MySQL, real Kafka)', () => {
       expect(strip(wrongPassword.json())).toEqual(strip(unknownEmail.json()));
     });
 
-    it('throttles repeated failures for an account with 429 and Retry-After', async () => {
+    const WRONG = 'wrong password here';
+
+    it("refuses one client's repeated failures on an account with 429, and only that client", async () => {
       const { body } = await registerUser();
-      for (let i = 0; i < 3; i++)
-        expect((await login(body.email, 'wrong password here')).statusCode).toBe(401);
-      const throttled = await login(body.email, PASSWORD); // even the right password, from a new address
+      const guesser = client();
+      for (let i = 0; i < 3; i++) expect((await login(body.email, WRONG, guesser)).statusCode).toBe(401);
+      const throttled = await login(body.email, PASSWORD, guesser); // even the right password
       expect(throttled.statusCode).toBe(429);
       expect(Number(throttled.headers['retry-after'])).toBeGreaterThan(0);
       expect(throttled.json()).toMatchObject({ code: 'AUTH.TOO_MANY_ATTEMPTS' });
+      expect((await login(body.email, PASSWORD)).statusCode).toBe(200);
+    });
+
+    it('refuses an account guessed at from many addresses, the backstop', async () => {
+      const { body } = await registerUser();
+      for (let i = 0; i < 3; i++) {
+        const guesser = client();
+        for (let j = 0; j < 2; j++) expect((await login(body.email, WRONG, guesser)).statusCode).toBe(401);
+      }
+      expect((await login(body.email, PASSWORD)).statusCode).toBe(429);
     });
 
     it('throttles repeated failures from one client address across accounts', async () => {
       const address = client();
-      for (let i = 0; i < 20; i++) {
-        expect(
-          (await login(`nobody-${randomUUID()}@example.com`, 'wrong password here', address)).statusCode,
-        ).toBe(401);
+      for (let i = 0; i < 10; i++) {
+        expect((await login(`nobody-${randomUUID()}@example.com`, WRONG, address)).statusCode).toBe(401);
       }
       const { body } = await registerUser();
       expect((await login(body.email, PASSWORD, address)).statusCode).toBe(429);
       expect((await login(body.email, PASSWORD)).statusCode).toBe(200);
+    });
+
+    it('behind a trusted proxy, one attacker locks out neither the victim nor anyone else', async () => {
+      const viaProxy = (email: string, password: string, clientAddress: string) =>
+        app.inject({
+          method: 'POST',
+          url: '/v1/auth/login',
+          payload: { email, password },
+          remoteAddress: '127.0.0.1',
+          headers: { 'x-forwarded-for': clientAddress },
+        });
+      const victim = (await registerUser()).body;
+      const bystander = (await registerUser()).body;
+      const attacker = client();
+      for (let i = 0; i < 12; i++) await viaProxy(victim.email, WRONG, attacker);
+      for (let i = 0; i < 12; i++) await viaProxy(`nobody-${randomUUID()}@example.com`, WRONG, attacker);
+      expect((await viaProxy(bystander.email, PASSWORD, attacker)).statusCode).toBe(429);
+      expect((await viaProxy(victim.email, PASSWORD, client())).statusCode).toBe(200);
+      expect((await viaProxy(bystander.email, PASSWORD, client())).statusCode).toBe(200);
+      // A peer that is not a trusted proxy cannot choose its address with the header.
+      const forged = await app.inject({
+        method: 'POST',
+        url: '/v1/auth/login',
+        payload: { email: victim.email, password: PASSWORD },
+        remoteAddress: attacker,
+        headers: { 'x-forwarded-for': client() },
+      });
+      expect(forged.statusCode).toBe(429);
     });
   });
 

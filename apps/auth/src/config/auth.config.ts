@@ -18,8 +18,12 @@ export const authEnv = z.object({
   JWT_DEV_KEY_FILE: z.string().default('.local/auth/jwt-dev-signing-key.pem'),
   ADMIN_EMAIL: z.email().optional(),
   ADMIN_PASSWORD: z.string().min(10).max(128).optional(),
-  LOGIN_MAX_FAILURES_PER_ACCOUNT: z.coerce.number().int().min(1).default(5),
-  LOGIN_MAX_FAILURES_PER_ADDRESS: z.coerce.number().int().min(1).default(20),
+  /** Failed logins on one account from one client address; only that pair is refused (ADR 0004). */
+  LOGIN_MAX_FAILURES_PER_CLIENT: z.coerce.number().int().min(1).default(5),
+  /** Failed logins on one account from all addresses: the backstop against distributed guessing. */
+  LOGIN_MAX_FAILURES_PER_ACCOUNT: z.coerce.number().int().min(1).default(50),
+  /** Failed logins from one address on all accounts: credential stuffing, set high for carrier NAT. */
+  LOGIN_MAX_FAILURES_PER_ADDRESS: z.coerce.number().int().min(1).default(100),
   LOGIN_FAILURE_WINDOW_SECONDS: z.coerce.number().int().min(1).default(900),
 });
 

@@ -1,13 +1,31 @@
+import { createHash } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { AuthSettings } from '../auth.settings';
 
-export type ThrottleSubject = { kind: 'account' | 'address'; value: string };
+export type ThrottleSubject = { kind: 'client' | 'account' | 'address'; value: string };
 
 /**
- * Counts failed logins per account and per client address over a sliding window, in the database
- * so the limit holds across replicas. A subject over its limit is refused until its oldest failure
- * in the window ages out; a successful login clears the account's failures.
+ * The three counters one login attempt touches (ADR 0004):
+ * - client: this account from this address. Guessing stops here, and only here: the account's owner
+ *   elsewhere is not locked out by a stranger.
+ * - account: this account from anywhere, a high backstop against guessing spread over many addresses.
+ * - address: any account from this address, a high limit against credential stuffing.
+ */
+export function throttleSubjects(email: string, address: string): ThrottleSubject[] {
+  // Hashed: an email (254) and an IPv6 address together would not fit the subject column.
+  const client = createHash('sha256').update(`${email}\n${address}`).digest('hex');
+  return [
+    { kind: 'client', value: client },
+    { kind: 'account', value: email },
+    { kind: 'address', value: address },
+  ];
+}
+
+/**
+ * Counts failed logins per subject over a sliding window, in the database so the limit holds across
+ * replicas. A subject over its limit is refused until its oldest failure in the window ages out; a
+ * successful login clears its client's failures.
  */
 @Injectable()
 export class LoginThrottle {
@@ -44,14 +62,16 @@ export class LoginThrottle {
     ]);
   }
 
-  async clear(subject: ThrottleSubject): Promise<void> {
-    await this.dataSource.query('DELETE FROM login_failure WHERE subject = ?', [key(subject)]);
+  /** After a success: the client's own failures go; the account's and address's keep counting. */
+  async clearClient(subjects: ThrottleSubject[]): Promise<void> {
+    const client = subjects.filter((s) => s.kind === 'client').map(key);
+    await this.dataSource.query('DELETE FROM login_failure WHERE subject IN (?)', [client]);
   }
 
   private limitOf(subject: string): number {
-    return subject.startsWith('account:')
-      ? this.settings.throttle.maxPerAccount
-      : this.settings.throttle.maxPerAddress;
+    const { maxPerClient, maxPerAccount, maxPerAddress } = this.settings.throttle;
+    if (subject.startsWith('client:')) return maxPerClient;
+    return subject.startsWith('account:') ? maxPerAccount : maxPerAddress;
   }
 }
 

@@ -9,7 +9,7 @@ import { AuthSettings } from '../auth.settings';
 import { AccessTokenIssuer } from '../keys/access-token.issuer';
 import { PasswordHasher } from '@shopflow/platform/security';
 import { normalizeEmail, User } from '../users/user.entity';
-import { LoginThrottle } from './login-throttle';
+import { LoginThrottle, throttleSubjects } from './login-throttle';
 
 export const INVALID_CREDENTIALS = 'AUTH.INVALID_CREDENTIALS';
 export const INVALID_REFRESH_TOKEN = 'AUTH.INVALID_REFRESH_TOKEN';
@@ -44,8 +44,8 @@ export class SessionsService {
   ) {}
 
   async login(email: string, password: string, clientAddress: string): Promise<TokenPair> {
-    const account = { kind: 'account', value: normalizeEmail(email) } as const;
-    const subjects = [account, { kind: 'address', value: clientAddress } as const];
+    const normalized = normalizeEmail(email);
+    const subjects = throttleSubjects(normalized, clientAddress);
     const wait = await this.throttle.retryAfterSeconds(subjects);
     if (wait > 0) {
       throw new ProblemException(
@@ -57,13 +57,13 @@ export class SessionsService {
         },
       );
     }
-    const user = await this.dataSource.getRepository(User).findOneBy({ email: account.value });
+    const user = await this.dataSource.getRepository(User).findOneBy({ email: normalized });
     // An unknown email still costs one argon2 verification, so timing does not reveal accounts.
     if (!(await this.hasher.verify(user?.passwordHash, password)) || !user) {
       await this.throttle.recordFailure(subjects);
       throw invalidCredentials();
     }
-    await this.throttle.clear(account);
+    await this.throttle.clearClient(subjects);
     return this.unitOfWork.run((em) => this.issue(em, user, randomUUID()));
   }
 
