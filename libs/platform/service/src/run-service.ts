@@ -17,6 +17,10 @@ export interface ServiceDefinition<C extends CommonConfig> {
   topics: TopicSpec[];
 }
 
+/** Swagger UI and /docs-json: as API_DOCS says, else everywhere but production. */
+export const docsServed = (config: Pick<CommonConfig, 'API_DOCS' | 'NODE_ENV'>): boolean =>
+  config.API_DOCS ?? config.NODE_ENV !== 'production';
+
 /**
  * A service's whole command line, the same in every image:
  *   main.js                 start the HTTP service
@@ -48,7 +52,7 @@ export function runService<C extends CommonConfig>(
           logger,
           host: config.HTTP_HOST,
           trustedProxies: config.TRUSTED_PROXIES,
-          docs: config.API_DOCS ?? config.NODE_ENV !== 'production',
+          docs: docsServed(config),
           port: config.HTTP_PORT,
           shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS,
         });
