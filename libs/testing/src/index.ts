@@ -7,6 +7,7 @@ export { databaseUrl, dedicatedKafkaPort, kafkaBrokers, requireTestEnv, serviceE
 export { createTestSchema } from './test-schema';
 export { DedicatedKafka, type SecuredListeners } from './dedicated-kafka';
 export { TestCertificates } from './tls/test-certificates';
+export { PrivateMariaDb, type ServerTls } from './tls/private-mariadb';
 export { moveClockForward } from './security/clock';
 export { JwksServer } from './security/jwks-server';
 export {
