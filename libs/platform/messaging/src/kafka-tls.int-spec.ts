@@ -14,6 +14,9 @@ import type { ReceivedMessage, RunningConsumer } from './message-broker.port';
 const SECURE_PORT_OFFSET = 50; // within the slot's 100 ports; the controller takes port + 10000
 const USER = 'shopflow-order';
 const PASSWORD = randomUUID();
+// PLAIN over TLS: how the production overlay's in-cluster brokers authenticate the services.
+const PLAIN_USER = 'catalog';
+const PLAIN_PASSWORD = randomUUID();
 
 /**
  * Encryption in transit to Kafka, proved on a real broker (ADR 0010): a broker of its own with a
@@ -21,7 +24,7 @@ const PASSWORD = randomUUID();
  * keeps a PLAINTEXT listener on its main port for its own traffic and kafka.mjs's readiness probe;
  * every client below dials the secured port only.
  */
-describe('Kafka over TLS with SCRAM-SHA-512 (real Kafka)', () => {
+describe('Kafka over TLS with SCRAM-SHA-512 or PLAIN (real Kafka)', () => {
   jest.setTimeout(120_000);
   let certs: TestCertificates;
   let kafka: DedicatedKafka;
@@ -40,9 +43,10 @@ describe('Kafka over TLS with SCRAM-SHA-512 (real Kafka)', () => {
         'ssl.keystore.location': certs.serverKeystore,
         'ssl.keystore.password': certs.keystorePassword,
         'ssl.key.password': certs.keystorePassword,
-        'listener.name.secure.sasl.enabled.mechanisms': 'SCRAM-SHA-512',
+        'listener.name.secure.sasl.enabled.mechanisms': 'SCRAM-SHA-512,PLAIN',
         'listener.name.secure.scram-sha-512.sasl.jaas.config':
           'org.apache.kafka.common.security.scram.ScramLoginModule required;',
+        'listener.name.secure.plain.sasl.jaas.config': `org.apache.kafka.common.security.plain.PlainLoginModule required user_${PLAIN_USER}="${PLAIN_PASSWORD}";`,
       },
       scram: [`SCRAM-SHA-512=[name=${USER},password=${PASSWORD}]`],
     });
@@ -105,6 +109,17 @@ describe('Kafka over TLS with SCRAM-SHA-512 (real Kafka)', () => {
     await eventually(() => expect(received.map((m) => m.value?.toString())).toEqual(['{"encrypted":true}']), {
       timeoutMs: 30_000,
     });
+  });
+
+  it('accepts SASL PLAIN over TLS, as the production overlay configures it', async () => {
+    const broker = brokerFromEnv({
+      KAFKA_SSL: 'true',
+      KAFKA_SSL_CA_FILE: certs.caCert,
+      KAFKA_SASL_MECHANISM: 'plain',
+      KAFKA_SASL_USERNAME: PLAIN_USER,
+      KAFKA_SASL_PASSWORD: PLAIN_PASSWORD,
+    });
+    await expect(within(broker.ping())).resolves.toBeUndefined();
   });
 
   it('refuses a plaintext client on the secured listener', async () => {
