@@ -1,5 +1,5 @@
-import { z } from 'zod';
 import { transportSecurityEnv } from './transport-security-env';
+import { z } from 'zod';
 
 const port = z.coerce.number().int().min(1).max(65535);
 
