@@ -3,6 +3,8 @@
 // Idempotent: safe to run on every start. `--fresh` drops the schemas first (tests).
 //   MYSQL_ADMIN_URL   admin connection (default mysql://root@127.0.0.1:3306)
 //   DB_PREFIX         prefix for schema and user names (tests use "test_")
+//   DB_REQUIRE_SSL    "true": the service users may connect over TLS only (REQUIRE SSL); the
+//                     services then need DATABASE_SSL=true (docs/adr/0010-encryption-in-transit.md)
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import { DATABASES } from './databases.mjs';
@@ -12,7 +14,12 @@ const require = createRequire(import.meta.url);
 export const DEFAULT_ADMIN_URL = 'mysql://root@127.0.0.1:3306';
 
 /** Returns { [service]: DATABASE_URL } for the provisioned schemas. */
-export async function provisionDatabases({ adminUrl = DEFAULT_ADMIN_URL, prefix = '', fresh = false } = {}) {
+export async function provisionDatabases({
+  adminUrl = DEFAULT_ADMIN_URL,
+  prefix = '',
+  fresh = false,
+  requireSsl = false,
+} = {}) {
   const mysql = require('mysql2/promise');
   const admin = new URL(adminUrl);
   let connection;
@@ -41,6 +48,8 @@ export async function provisionDatabases({ adminUrl = DEFAULT_ADMIN_URL, prefix 
       await connection.query('CREATE USER IF NOT EXISTS ?@? IDENTIFIED BY ?', [user, '%', password]);
       await connection.query('ALTER USER ?@? IDENTIFIED BY ?', [user, '%', password]);
       await connection.query(`GRANT ALL PRIVILEGES ON \`${schema}\`.* TO ?@?`, [user, '%']);
+      // Stated every time, so turning the option off again takes effect too.
+      await connection.query(`ALTER USER ?@? REQUIRE ${requireSsl ? 'SSL' : 'NONE'}`, [user, '%']);
       urls[db.service] =
         `mysql://${user}:${encodeURIComponent(password)}@${admin.hostname}:${admin.port || 3306}/${schema}`;
     }
@@ -55,6 +64,7 @@ if (import.meta.url === pathToFileURL(process.argv[1]).href) {
     adminUrl: process.env.MYSQL_ADMIN_URL || DEFAULT_ADMIN_URL,
     prefix: process.env.DB_PREFIX ?? '',
     fresh: process.argv.includes('--fresh'),
+    requireSsl: process.env.DB_REQUIRE_SSL === 'true',
   }).then(
     (urls) => {
       for (const [service, url] of Object.entries(urls))

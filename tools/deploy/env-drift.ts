@@ -127,3 +127,69 @@ export function generatedSecretProblems(objects: KubernetesObject[]): string[] {
     ),
   );
 }
+
+/** service -> every variable its config schema reads, required or optional (`describe-config`). */
+export type KnownVariables = Record<string, string[]>;
+
+/** The variables a container sets, with their literal values where the overlay renders them. */
+function containerVariables(container: Container, configMaps: Map<string, Record<string, string>>) {
+  const variables = new Map<string, string | undefined>();
+  for (const source of container.envFrom ?? [])
+    if (source.configMapRef)
+      for (const [name, value] of Object.entries(configMaps.get(source.configMapRef.name) ?? {}))
+        variables.set(name, value);
+  for (const variable of container.env ?? []) {
+    const ref = variable.valueFrom?.configMapKeyRef;
+    variables.set(variable.name, variable.value ?? (ref ? configMaps.get(ref.name)?.[ref.key] : undefined));
+  }
+  return variables;
+}
+
+const renderedConfigMaps = (objects: KubernetesObject[]) =>
+  new Map(objects.filter((o) => o.kind === 'ConfigMap').map((o) => [o.metadata.name, o.data ?? {}]));
+
+/**
+ * Every variable a manifest sets for a service is one the service reads: a misspelt optional
+ * variable (KAFKA_SSL_CA_FIEL) would otherwise be ignored in silence and leave a connection plaintext.
+ */
+export function unknownVariableProblems(objects: KubernetesObject[], known: KnownVariables): string[] {
+  const configMaps = renderedConfigMaps(objects);
+  return objects.flatMap((object) =>
+    containersOf(object).flatMap((container) => {
+      const service = shopflowServiceOf(container.image);
+      const reads = service ? known[service] : undefined;
+      if (!reads) return [];
+      return [...containerVariables(container, configMaps).keys()]
+        .filter((name) => !reads.includes(name))
+        .map(
+          (name) => `${describeObject(object)} container ${container.name}: ${service} does not read ${name}`,
+        );
+    }),
+  );
+}
+
+/**
+ * A `*_FILE` variable (a CA, a key, a password) names a file inside one of the container's volume
+ * mounts: with a read-only root file system, any other path cannot exist. The one-shot commands
+ * (migrate, create-topics) load only the common variables (run-service.ts), so for them only the
+ * Kafka and database files count: a migration Job need not mount the JWT signing keys.
+ */
+export function unmountedFileProblems(objects: KubernetesObject[]): string[] {
+  const configMaps = renderedConfigMaps(objects);
+  return objects.flatMap((object) =>
+    containersOf(object).flatMap((container) => {
+      if (!shopflowServiceOf(container.image)) return [];
+      const mounts = ((container as { volumeMounts?: { mountPath: string }[] }).volumeMounts ?? []).map(
+        (m) => `${m.mountPath.replace(/\/$/, '')}/`,
+      );
+      const serves = ((container as { args?: string[] }).args ?? ['serve'])[0] === 'serve';
+      return [...containerVariables(container, configMaps)]
+        .filter(([name]) => name.endsWith('_FILE') && (serves || /^(KAFKA|DATABASE)_/.test(name)))
+        .filter(([, path]) => path && !mounts.some((m) => path.startsWith(m)))
+        .map(
+          ([name, path]) =>
+            `${describeObject(object)} container ${container.name}: ${name}=${path} is in no volume mount`,
+        );
+    }),
+  );
+}

@@ -12,6 +12,11 @@
 //   await stopKafka({ dataDir: kafka.dataDir }); // keeps the data; to resume with it:
 //   await startKafka({ dataDir: kafka.dataDir, keepData: true });
 //
+// Secured listeners (tests of TLS and SASL, ADR 0010) come on top of the PLAINTEXT one, which the
+// brokers keep for their own traffic and this script's readiness probe:
+//   startKafka({ listeners: [{ name: 'SECURE', protocol: 'SASL_SSL', portOffset: 50 }],
+//     properties: { 'ssl.keystore.location': ... }, scram: ['SCRAM-SHA-512=[name=u,password=p]'] })
+//
 // The Kafka version is written once, in kafka-version.txt next to this file.
 // See docs/adr/0002-local-kafka-from-maven.md.
 
@@ -139,7 +144,17 @@ export function defaultDataDir(port = DEFAULT_PORT) {
   return path.join(CACHE_DIR, `run-${port}`);
 }
 
-function clusterLayout({ brokers, port, dataDir }) {
+/** `NAME:PROTOCOL:PORT_OFFSET` (the CLI's --listener) as { name, protocol, portOffset }. */
+function parseListener(spec) {
+  const match = /^([A-Z][A-Z0-9_]*):(SSL|SASL_SSL|SASL_PLAINTEXT):(\d+)$/.exec(spec);
+  if (!match || ['PLAINTEXT', 'CONTROLLER'].includes(match[1]) || Number(match[3]) < 10)
+    throw new KafkaToolError(
+      `--listener must be NAME:SSL|SASL_SSL|SASL_PLAINTEXT:OFFSET (>= 10), got "${spec}"`,
+    );
+  return { name: match[1], protocol: match[2], portOffset: Number(match[3]) };
+}
+
+function clusterLayout({ brokers, port, dataDir, listeners = [] }) {
   if (![1, 3].includes(brokers)) throw new KafkaToolError(`--brokers must be 1 or 3, got ${brokers}`);
   const maxPort = 65535 - CONTROLLER_PORT_OFFSET - brokers;
   if (!Number.isInteger(port) || port < 1024 || port > maxPort) {
@@ -149,21 +164,26 @@ function clusterLayout({ brokers, port, dataDir }) {
     id: i + 1,
     port: port + i,
     controllerPort: port + CONTROLLER_PORT_OFFSET + i,
+    extraPorts: listeners.map((l) => ({ ...l, port: port + l.portOffset + i })),
     dir: path.join(dataDir, `node-${i + 1}`),
   }));
   const bootstrapServers = nodes.map((n) => `${HOST}:${n.port}`).join(',');
   return { brokers, port, dataDir, nodes, bootstrapServers };
 }
 
-function serverProperties({ brokers, nodes }, node) {
+function serverProperties({ brokers, nodes }, node, extra = {}) {
   const rf = Math.min(3, brokers);
+  const extraListeners = node.extraPorts.map((l) => `,${l.name}://${HOST}:${l.port}`).join('');
   const props = {
     'process.roles': 'broker,controller',
     'node.id': node.id,
     'controller.quorum.voters': nodes.map((x) => `${x.id}@${HOST}:${x.controllerPort}`).join(','),
-    listeners: `PLAINTEXT://${HOST}:${node.port},CONTROLLER://${HOST}:${node.controllerPort}`,
-    'advertised.listeners': `PLAINTEXT://${HOST}:${node.port}`,
-    'listener.security.protocol.map': 'PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT',
+    listeners: `PLAINTEXT://${HOST}:${node.port},CONTROLLER://${HOST}:${node.controllerPort}${extraListeners}`,
+    'advertised.listeners': `PLAINTEXT://${HOST}:${node.port}${extraListeners}`,
+    'listener.security.protocol.map': [
+      'PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT',
+      ...node.extraPorts.map((l) => `${l.name}:${l.protocol}`),
+    ].join(','),
     'inter.broker.listener.name': 'PLAINTEXT',
     'controller.listener.names': 'CONTROLLER',
     'log.dirs': path.join(node.dir, 'data'),
@@ -175,6 +195,7 @@ function serverProperties({ brokers, nodes }, node) {
     'transaction.state.log.min.isr': brokers === 1 ? 1 : 2,
     'group.initial.rebalance.delay.ms': 0,
     'num.recovery.threads.per.data.dir': 1,
+    ...extra, // the caller's (TLS, SASL) win
   };
   const lines = Object.entries(props).map(([k, v]) => `${k}=${String(v).replaceAll('\\', '\\\\')}`);
   return `# Written by tools/kafka/kafka.mjs on every start.\n${lines.join('\n')}\n`;
@@ -324,7 +345,17 @@ function tail(file) {
  * @returns {Promise<{bootstrapServers: string, brokers: string[], dataDir: string, pids: number[],
  *   version: string, readyMs: number, stop: () => Promise<void>}>}
  */
-export async function startKafka({ brokers, port, dataDir, keepData, timeoutMs, log = () => {} } = {}) {
+export async function startKafka({
+  brokers,
+  port,
+  dataDir,
+  keepData,
+  timeoutMs,
+  listeners,
+  properties,
+  scram = [],
+  log = () => {},
+} = {}) {
   const t0 = Date.now();
   dataDir = path.resolve(dataDir ?? defaultDataDir(port ?? DEFAULT_PORT));
   const kept = keepData ? formattedCluster(dataDir) : undefined;
@@ -333,7 +364,15 @@ export async function startKafka({ brokers, port, dataDir, keepData, timeoutMs, 
     throw new KafkaToolError(`${dataDir} holds a ${what}: start it with those, or without --keep-data`);
   }
   brokers = Number(kept?.brokers ?? brokers ?? 1);
-  const layout = clusterLayout({ brokers, port: Number(kept?.port ?? port ?? DEFAULT_PORT), dataDir });
+  // A kept cluster restarts with the listeners and properties it was started with.
+  listeners = (listeners ?? kept?.listeners ?? []).map((l) => (typeof l === 'string' ? parseListener(l) : l));
+  properties ??= kept?.properties ?? {};
+  const layout = clusterLayout({
+    brokers,
+    port: Number(kept?.port ?? port ?? DEFAULT_PORT),
+    dataDir,
+    listeners,
+  });
   requireJava();
   loadKafkajs(); // before starting anything: readiness needs it
   const lib = await fetchKafka({ log });
@@ -341,6 +380,7 @@ export async function startKafka({ brokers, port, dataDir, keepData, timeoutMs, 
   for (const node of layout.nodes) {
     await assertPortFree(node.port);
     await assertPortFree(node.controllerPort);
+    for (const extra of node.extraPorts) await assertPortFree(extra.port);
   }
 
   if (kept) {
@@ -373,7 +413,7 @@ export async function startKafka({ brokers, port, dataDir, keepData, timeoutMs, 
   for (const node of layout.nodes) {
     node.props = path.join(node.dir, 'server.properties');
     fs.mkdirSync(node.dir, { recursive: true });
-    fs.writeFileSync(node.props, serverProperties(layout, node));
+    fs.writeFileSync(node.props, serverProperties(layout, node, properties));
   }
 
   let clusterId = kept?.clusterId;
@@ -381,8 +421,13 @@ export async function startKafka({ brokers, port, dataDir, keepData, timeoutMs, 
     // 16 random bytes in base64url, like Kafka's Uuid, which also avoids a leading '-' (an option).
     do clusterId = crypto.randomBytes(16).toString('base64url');
     while (clusterId.startsWith('-'));
+    // SCRAM users exist from the first start: KRaft stores them in the metadata log.
+    const scramArgs = scram.flatMap((spec) => ['--add-scram', spec]);
     const format = (node) =>
-      run(javaCommand(), java(node, 'kafka.tools.StorageTool', 'format', '-t', clusterId, '-c', node.props));
+      run(
+        javaCommand(),
+        java(node, 'kafka.tools.StorageTool', 'format', '-t', clusterId, '-c', node.props, ...scramArgs),
+      );
     for (const [i, { code, output }] of (await Promise.all(layout.nodes.map(format))).entries()) {
       if (code) throw new KafkaToolError(`formatting storage of node ${i + 1} failed (exit ${code})`, output);
     }
@@ -408,6 +453,8 @@ export async function startKafka({ brokers, port, dataDir, keepData, timeoutMs, 
     port: layout.port,
     bootstrapServers,
     nodes: nodes.map((n) => ({ id: n.id, port: n.port, controllerPort: n.controllerPort, pid: n.pid })),
+    listeners,
+    properties,
     startedAt: new Date(t0).toISOString(),
   };
   fs.writeFileSync(path.join(dataDir, 'cluster.json'), `${JSON.stringify(info, null, 2)}\n`);
@@ -676,6 +723,10 @@ options:
   --data-dir DIR             default tools/kafka/.cache/run-<port>/ (wiped on every start, unless --keep-data)
   --keep-data                start the cluster already in the data dir again, with its topics and messages
   --timeout SECONDS          how long start waits for the cluster to be usable (default 120)
+  --listener NAME:PROTO:OFF  an extra listener (SSL, SASL_SSL or SASL_PLAINTEXT) on each broker's port + OFF
+                             (repeatable); the PLAINTEXT listener stays for the brokers and readiness
+  --property KEY=VALUE       an extra broker property, e.g. ssl.keystore.location=... (repeatable)
+  --add-scram SPEC           a SCRAM user at format time, e.g. 'SCRAM-SHA-512=[name=u,password=p]' (repeatable)
 
 environment: JAVA_HOME, KAFKA_JVM_OPTS (extra JVM flags), KAFKA_START_TIMEOUT_MS, KAFKA_PROBE_DEBUG=1 (trace readiness),
   KAFKA_LOG_LEVEL (default INFO; logs go to <data-dir>/node-<id>/server.log)`;
@@ -698,6 +749,12 @@ function stopOnSignalWhileStarting(dataDir, port) {
   return () => SIGNALS.forEach((sig) => process.off(sig, handler));
 }
 
+function parseProperty(spec) {
+  const at = spec.indexOf('=');
+  if (at < 1) throw new KafkaToolError(`--property must be KEY=VALUE, got "${spec}"`);
+  return [spec.slice(0, at), spec.slice(at + 1)];
+}
+
 async function main(argv) {
   const { values, positionals } = parseArgs({
     args: argv,
@@ -708,6 +765,9 @@ async function main(argv) {
       'data-dir': { type: 'string' },
       'keep-data': { type: 'boolean' },
       timeout: { type: 'string' },
+      listener: { type: 'string', multiple: true },
+      property: { type: 'string', multiple: true },
+      'add-scram': { type: 'string', multiple: true },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -730,7 +790,11 @@ async function main(argv) {
     const removeHandlers = stopOnSignalWhileStarting(dataDir, port ?? DEFAULT_PORT);
     const timeout = int('timeout');
     const timeoutMs = timeout === undefined ? undefined : timeout * 1000;
-    const options = { brokers: int('brokers'), port, dataDir, keepData: values['keep-data'], timeoutMs };
+    const properties = values.property && Object.fromEntries(values.property.map(parseProperty));
+    const options = {
+      ...{ brokers: int('brokers'), port, dataDir, keepData: values['keep-data'], timeoutMs },
+      ...{ listeners: values.listener, properties, scram: values['add-scram'] },
+    };
     const k = await startKafka({ ...options, log: progress });
     removeHandlers();
     const n = k.brokers.length;

@@ -1,4 +1,5 @@
 import { Module, type DynamicModule } from '@nestjs/common';
+import { databaseTlsFrom, kafkaSecurityFrom } from '@shopflow/platform/config';
 import { KafkaHealthIndicator, MessagingModule } from '@shopflow/platform/messaging';
 import type { Logger } from '@shopflow/platform/observability';
 import { DatabaseHealthIndicator, DatabaseModule } from '@shopflow/platform/persistence';
@@ -34,11 +35,13 @@ export class AppModule {
         DatabaseModule.forRoot({
           url: config.DATABASE_URL,
           poolSize: config.DATABASE_POOL_SIZE,
+          tls: databaseTlsFrom(config),
           entities: [User],
         }),
         MessagingModule.forRoot({
           service: 'auth',
           brokers: config.KAFKA_BROKERS,
+          security: kafkaSecurityFrom(config),
           clientId: config.KAFKA_CLIENT_ID ?? 'auth',
           sessionTimeoutMs: config.KAFKA_SESSION_TIMEOUT_MS,
           logger,

@@ -1,5 +1,6 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { CONSUMER_GROUPS } from '@shopflow/contracts';
+import { databaseTlsFrom, kafkaSecurityFrom } from '@shopflow/platform/config';
 import { ConsumerHealthIndicator, KafkaHealthIndicator, MessagingModule } from '@shopflow/platform/messaging';
 import type { Logger } from '@shopflow/platform/observability';
 import { DatabaseHealthIndicator, DatabaseModule } from '@shopflow/platform/persistence';
@@ -24,10 +25,15 @@ export class AppModule {
           service: 'catalog',
           healthIndicators: [DatabaseHealthIndicator, KafkaHealthIndicator, ConsumerHealthIndicator],
         }),
-        DatabaseModule.forRoot({ url: config.DATABASE_URL, poolSize: config.DATABASE_POOL_SIZE }),
+        DatabaseModule.forRoot({
+          url: config.DATABASE_URL,
+          poolSize: config.DATABASE_POOL_SIZE,
+          tls: databaseTlsFrom(config),
+        }),
         MessagingModule.forRoot({
           service: 'catalog',
           brokers: config.KAFKA_BROKERS,
+          security: kafkaSecurityFrom(config),
           clientId: config.KAFKA_CLIENT_ID ?? 'catalog',
           sessionTimeoutMs: config.KAFKA_SESSION_TIMEOUT_MS,
           logger,

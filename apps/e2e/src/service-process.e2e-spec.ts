@@ -74,6 +74,15 @@ describe.each(['auth', 'catalog', 'order'] as ServiceName[])('%s service process
       'invalid configuration: KAFKA_BROKERS is invalid: must be a comma-separated list of host:port',
     ],
     [{ HTTP_PORT: 'eighty' }, 'invalid configuration: HTTP_PORT is invalid'],
+    // TLS settings that need each other, and a CA file that cannot be read (ADR 0010).
+    [
+      { KAFKA_SASL_MECHANISM: 'scram-sha-512' },
+      'invalid configuration: KAFKA_SASL_USERNAME is required with KAFKA_SASL_MECHANISM',
+    ],
+    [
+      { DATABASE_SSL: 'true', DATABASE_SSL_CA_FILE: '/nonexistent/ca.pem' },
+      'invalid configuration: DATABASE_SSL_CA_FILE is invalid: cannot read /nonexistent/ca.pem (ENOENT)',
+    ],
   ])('exits 1 with one line naming the bad variable (%o)', async (override, expected) => {
     proc = spawnService(service, { ...serviceEnv(service), ...override });
     expect(await proc.exited).toBe(1);

@@ -8,6 +8,15 @@ const KAFKA_CLI = join(__dirname, '../../../tools/kafka/kafka.mjs');
 const run = (args: string[]) =>
   promisify(execFile)(process.execPath, [KAFKA_CLI, ...args], { timeout: 120_000 });
 
+/** Listeners beyond PLAINTEXT, with their broker properties (see `kafka.mjs --help`). */
+export interface SecuredListeners {
+  /** `NAME:PROTOCOL:PORT_OFFSET`, e.g. `SECURE:SASL_SSL:50`. */
+  listeners: string[];
+  properties: Record<string, string>;
+  /** SCRAM users created when the storage is formatted, e.g. `SCRAM-SHA-512=[name=u,password=p]`. */
+  scram?: string[];
+}
+
 interface ClusterNode {
   id: number;
   port: number;
@@ -34,7 +43,11 @@ export class DedicatedKafka {
    * `port` (and port + 1, + 2 with 3 brokers) must leave port + 10000 free too (the controller
    * listeners); keep both below 32768, the ephemeral range.
    */
-  static async start(port: number, brokerCount: 1 | 3 = 1): Promise<DedicatedKafka> {
+  static async start(
+    port: number,
+    brokerCount: 1 | 3 = 1,
+    secured?: SecuredListeners,
+  ): Promise<DedicatedKafka> {
     const kafka = new DedicatedKafka(port, brokerCount, mkdtempSync(join(tmpdir(), 'kafka-test-')));
     await run([
       'start',
@@ -44,6 +57,9 @@ export class DedicatedKafka {
       String(port),
       '--data-dir',
       kafka.dataDir,
+      ...(secured?.listeners.flatMap((l) => ['--listener', l]) ?? []),
+      ...Object.entries(secured?.properties ?? {}).flatMap(([k, v]) => ['--property', `${k}=${v}`]),
+      ...(secured?.scram?.flatMap((s) => ['--add-scram', s]) ?? []),
     ]);
     return kafka;
   }

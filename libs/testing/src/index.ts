@@ -5,7 +5,9 @@ export { spawnService, waitUntilReady, type ServiceProcess } from './service-pro
 export { TcpProxy } from './tcp-proxy';
 export { databaseUrl, dedicatedKafkaPort, kafkaBrokers, requireTestEnv, serviceEnv } from './test-env';
 export { createTestSchema } from './test-schema';
-export { DedicatedKafka } from './dedicated-kafka';
+export { DedicatedKafka, type SecuredListeners } from './dedicated-kafka';
+export { TestCertificates } from './tls/test-certificates';
+export { PrivateMariaDb, type ServerTls } from './tls/private-mariadb';
 export { moveClockForward } from './security/clock';
 export { JwksServer } from './security/jwks-server';
 export {

@@ -1,3 +1,4 @@
+import { transportSecurityEnv } from './transport-security-env';
 import { z } from 'zod';
 import { trustedProxies } from './trusted-proxies';
 
@@ -27,6 +28,7 @@ export const commonEnv = {
   /** Kafka consumer-group session timeout: how long a crashed instance's partitions wait (ADR 0008). */
   KAFKA_SESSION_TIMEOUT_MS: z.coerce.number().int().min(6_000).max(300_000).default(6_000),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(1000).max(60_000).default(10_000),
+  ...transportSecurityEnv,
 };
 
 /** The HTTP port with a service-specific default (auth 3001, catalog 3002, order 3003). */

@@ -6,8 +6,10 @@ import {
   type LogEntry,
   type Producer,
 } from 'kafkajs';
+import type { KafkaSecurity } from '@shopflow/platform/config';
 import type { Logger } from '@shopflow/platform/observability';
 import { KafkajsGroupMember, type GroupTimings } from './kafkajs.consumer';
+import { kafkajsSecurityOptions } from './kafkajs.security';
 import type {
   BatchHandler,
   ConsumerSpec,
@@ -27,6 +29,8 @@ export interface KafkaBrokerOptions {
    * Default 6 s, the broker's minimum (`group.min.session.timeout.ms`); see ADR 0008.
    */
   sessionTimeoutMs?: number;
+  /** TLS and SASL (ADR 0010), from `kafkaSecurityFrom(config)`; plaintext when absent. */
+  security?: KafkaSecurity;
 }
 
 /** Consumer-group timings for a session timeout: frequent heartbeats and short fetch waits keep it honest. */
@@ -61,6 +65,7 @@ export class KafkajsBroker implements MessageBroker {
     this.kafka = new Kafka({
       clientId: options.clientId,
       brokers: [...options.brokers],
+      ...kafkajsSecurityOptions(options.security),
       connectionTimeout: 3_000,
       requestTimeout: 30_000,
       logLevel: KafkaLogLevel.WARN,

@@ -12,6 +12,7 @@ import {
 } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { ServiceName } from '@shopflow/contracts';
+import type { KafkaSecurity } from '@shopflow/platform/config';
 import { Metrics, type Logger } from '@shopflow/platform/observability';
 import { EventConsumer, type EventConsumerOptions } from './event-consumer';
 import { ConsumerHealthIndicator, KafkaHealthIndicator } from './messaging-health';
@@ -27,6 +28,8 @@ export interface MessagingOptions {
   clientId: string;
   logger: Logger;
   sessionTimeoutMs?: number;
+  /** TLS and SASL to the brokers (ADR 0010), from `kafkaSecurityFrom(config)`. */
+  security?: KafkaSecurity;
   relay?: Omit<OutboxRelayOptions, 'service'>;
   /** For a service that consumes events; handlers are registered with `EventConsumer.on`. */
   consumer?: EventConsumerOptions;

@@ -1,9 +1,12 @@
 import { DataSource, type DataSourceOptions, type MixedList, type EntitySchema } from 'typeorm';
+import type { DatabaseTls } from '@shopflow/platform/config';
 
 export interface DatabaseOptions {
   /** mysql://user:password@host:port/schema */
   url: string;
   poolSize: number;
+  /** TLS to the server (ADR 0010), from `databaseTlsFrom(config)`; plaintext when absent. */
+  tls?: DatabaseTls;
   entities?: MixedList<string | (new () => unknown) | EntitySchema>;
   migrations?: MixedList<string | (new () => unknown)>;
 }
@@ -15,6 +18,7 @@ export interface DatabaseOptions {
 export function createDataSource({
   url,
   poolSize,
+  tls,
   entities = [],
   migrations = [],
 }: DatabaseOptions): DataSource {
@@ -25,6 +29,9 @@ export function createDataSource({
     charset: 'utf8mb4_unicode_ci',
     timezone: 'Z',
     poolSize,
+    // With TLS the server's certificate must chain to the CA (or a system CA) and name the host:
+    // an encrypted connection to an impostor is no better than a plaintext one.
+    ssl: tls ? { ca: tls.ca, rejectUnauthorized: true } : undefined,
     entities,
     migrations,
     migrationsTableName: 'schema_migrations',

@@ -1,6 +1,12 @@
 import type { DynamicModule } from '@nestjs/common';
 import { z } from 'zod';
-import { commonEnv, loadConfig, runOrExitOnConfigError } from '@shopflow/platform/config';
+import {
+  commonEnv,
+  databaseTlsFrom,
+  kafkaSecurityFrom,
+  loadConfig,
+  runOrExitOnConfigError,
+} from '@shopflow/platform/config';
 import { KafkajsBroker, type TopicSpec } from '@shopflow/platform/messaging';
 import { createLogger, type Logger } from '@shopflow/platform/observability';
 import { runMigrations } from '@shopflow/platform/persistence';
@@ -61,6 +67,7 @@ export function runService<C extends CommonConfig>(
         const applied = await runMigrations({
           url: config.DATABASE_URL,
           poolSize: 1,
+          tls: databaseTlsFrom(config),
           migrations: definition.migrations,
         });
         logger.info(
@@ -73,6 +80,7 @@ export function runService<C extends CommonConfig>(
         const broker = new KafkajsBroker({
           brokers: config.KAFKA_BROKERS,
           clientId: `${definition.name}-admin`,
+          security: kafkaSecurityFrom(config),
           logger,
         });
         try {

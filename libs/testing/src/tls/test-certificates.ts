@@ -1,0 +1,71 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+
+const openssl = (args: string[], cwd: string) => promisify(execFile)('openssl', args, { cwd });
+
+/**
+ * A throw-away certificate authority and one server certificate it signed, for 127.0.0.1 and
+ * localhost, generated with openssl into a temporary directory at test time: nothing is committed,
+ * and nothing outlives `remove()`. Also a second, unrelated CA, to prove that a client refuses a
+ * server it was not told to trust.
+ */
+export class TestCertificates {
+  private constructor(readonly dir: string) {}
+
+  /** PEM files. */
+  get caCert(): string {
+    return join(this.dir, 'ca.crt');
+  }
+  get serverCert(): string {
+    return join(this.dir, 'server.crt');
+  }
+  get serverKey(): string {
+    return join(this.dir, 'server.key');
+  }
+  get otherCaCert(): string {
+    return join(this.dir, 'other-ca.crt');
+  }
+  /** server.crt and server.key in a PKCS#12 keystore (Kafka's keystore), password `keystorePassword`. */
+  get serverKeystore(): string {
+    return join(this.dir, 'server.p12');
+  }
+  readonly keystorePassword = 'test-keystore-password';
+
+  static async generate(): Promise<TestCertificates> {
+    const certs = new TestCertificates(mkdtempSync(join(tmpdir(), 'shopflow-tls-')));
+    const run = (args: string[]) => openssl(args, certs.dir);
+    const selfSignedCa = (name: string) =>
+      run([
+        ...['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1'],
+        ...['-subj', `/CN=${name}`, '-keyout', `${name}.key`, '-out', `${name}.crt`],
+      ]);
+    await Promise.all([selfSignedCa('ca'), selfSignedCa('other-ca')]);
+    await run([
+      ...['req', '-newkey', 'rsa:2048', '-nodes', '-subj', '/CN=localhost'],
+      ...['-keyout', 'server.key', '-out', 'server.csr'],
+    ]);
+    await run([
+      ...['x509', '-req', '-in', 'server.csr', '-CA', 'ca.crt', '-CAkey', 'ca.key', '-CAcreateserial'],
+      ...['-days', '1', '-out', 'server.crt', '-extfile', writeExtensions(certs.dir)],
+    ]);
+    await run([
+      ...['pkcs12', '-export', '-in', 'server.crt', '-inkey', 'server.key', '-name', 'server'],
+      ...['-out', 'server.p12', '-passout', `pass:${certs.keystorePassword}`],
+    ]);
+    return certs;
+  }
+
+  remove(): void {
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+}
+
+/** The server certificate's names: clients check the host they dialled against these. */
+function writeExtensions(dir: string): string {
+  const path = join(dir, 'server.ext');
+  writeFileSync(path, 'subjectAltName=IP:127.0.0.1,DNS:localhost\nextendedKeyUsage=serverAuth,clientAuth\n');
+  return path;
+}
