@@ -3,10 +3,12 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { createConnection } from 'mysql2/promise';
 import { decodeJwt, decodeProtectedHeader, SignJWT } from 'jose';
 import { loadConfig } from '@shopflow/platform/config';
-import { createServiceApp } from '@shopflow/platform/service';
+import { createServiceApp, domainErrorCodes } from '@shopflow/platform/service';
 import { captureLogger, databaseUrl, serviceEnv } from '@shopflow/testing';
 import { AppModule } from './app.module';
 import { authEnv } from './config/auth.config';
+import * as sessionErrors from './sessions/session.errors';
+import * as userErrors from './users/user.errors';
 
 const pem = (key = generateKeyPairSync('ed25519').privateKey) =>
   key.export({ type: 'pkcs8', format: 'pem' }).toString();
@@ -444,5 +446,12 @@ describe('auth service (real MySQL, real Kafka)', () => {
     expect(doc.components.schemas.RegisterUserDto.required).toEqual(
       expect.arrayContaining(['email', 'password', 'displayName']),
     );
+  });
+
+  it('lists every error code it can answer in its OpenAPI document', async () => {
+    const document = (await get('/docs-json')).body;
+    const codes = [...domainErrorCodes(userErrors), ...domainErrorCodes(sessionErrors)];
+    expect(codes).toHaveLength(5);
+    for (const code of codes) expect(document).toContain(code);
   });
 });

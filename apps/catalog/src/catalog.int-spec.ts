@@ -14,6 +14,8 @@ import {
 } from '@shopflow/contracts';
 import { databaseUrl, eventually, EventPublisher, EventTap } from '@shopflow/testing';
 import { startCatalog } from './test-support/catalog-under-test';
+import * as productErrors from './products/product.errors';
+import { domainErrorCodes } from '@shopflow/platform/service';
 
 /** The catalog service in-process, on the real test database and the real broker. */
 describe('catalog service (real MySQL, real Kafka)', () => {
@@ -530,5 +532,11 @@ describe('catalog service (real MySQL, real Kafka)', () => {
       const [rows] = await db.query('SELECT state FROM stock_reservation WHERE order_id = ?', [orderId]);
       expect(rows).toEqual([{ state: 'RELEASED' }]);
     });
+  });
+
+  it('lists every error code it can answer in its OpenAPI document', async () => {
+    const document = (await request('GET', '/docs-json')).body;
+    for (const code of domainErrorCodes(productErrors)) expect(document).toContain(code);
+    expect(domainErrorCodes(productErrors)).toContain('STOCK.BELOW_RESERVED');
   });
 });

@@ -15,7 +15,7 @@ import {
   type Order,
 } from '@shopflow/contracts';
 import { loadConfig } from '@shopflow/platform/config';
-import { createServiceApp } from '@shopflow/platform/service';
+import { createServiceApp, domainErrorCodes } from '@shopflow/platform/service';
 import {
   captureLogger,
   databaseUrl,
@@ -27,6 +27,7 @@ import {
 } from '@shopflow/testing';
 import { AppModule } from './app.module';
 import { orderEnv } from './config/order.config';
+import * as orderErrors from './orders/order.errors';
 
 /**
  * The order service in-process, on the real test database and broker. The catalog's and auth's
@@ -436,5 +437,11 @@ describe('order service (real MySQL, real Kafka)', () => {
         expect(res.statusCode).toBe(401);
       }
     });
+  });
+
+  it('lists every error code it can answer in its OpenAPI document', async () => {
+    const document = (await call('GET', '/docs-json', undefined)).body;
+    for (const code of domainErrorCodes(orderErrors)) expect(document).toContain(code);
+    expect(domainErrorCodes(orderErrors)).toHaveLength(5);
   });
 });

@@ -1,19 +1,15 @@
-import { HttpStatus, Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import { DataSource } from 'typeorm';
 import type { TokenPair } from '@shopflow/contracts';
 import { UnitOfWork } from '@shopflow/platform/messaging';
-import { ProblemException } from '@shopflow/platform/service';
 import { AuthSettings } from '../auth.settings';
 import { AccessTokenIssuer } from '../keys/access-token.issuer';
 import { PasswordHasher } from '@shopflow/platform/security';
 import { normalizeEmail, User } from '../users/user.entity';
 import { LoginThrottle, throttleSubjects } from './login-throttle';
-
-export const INVALID_CREDENTIALS = 'AUTH.INVALID_CREDENTIALS';
-export const INVALID_REFRESH_TOKEN = 'AUTH.INVALID_REFRESH_TOKEN';
-export const TOO_MANY_ATTEMPTS = 'AUTH.TOO_MANY_ATTEMPTS';
+import { InvalidCredentials, InvalidRefreshToken, TooManyLoginAttempts } from './session.errors';
 
 interface RefreshTokenRow {
   id: string;
@@ -25,12 +21,6 @@ interface RefreshTokenRow {
 }
 
 const sha256 = (token: string) => createHash('sha256').update(token).digest('hex');
-
-/** Wrong email and wrong password get this same answer, so accounts cannot be enumerated. */
-const invalidCredentials = () =>
-  new ProblemException(HttpStatus.UNAUTHORIZED, INVALID_CREDENTIALS, 'Email or password is incorrect.');
-const invalidRefreshToken = () =>
-  new ProblemException(HttpStatus.UNAUTHORIZED, INVALID_REFRESH_TOKEN, 'The refresh token is not valid.');
 
 @Injectable()
 export class SessionsService {
@@ -48,20 +38,13 @@ export class SessionsService {
     const subjects = throttleSubjects(normalized, clientAddress);
     const wait = await this.throttle.retryAfterSeconds(subjects);
     if (wait > 0) {
-      throw new ProblemException(
-        HttpStatus.TOO_MANY_REQUESTS,
-        TOO_MANY_ATTEMPTS,
-        'Too many failed logins; try again later.',
-        {
-          'retry-after': String(wait),
-        },
-      );
+      throw new TooManyLoginAttempts(wait);
     }
     const user = await this.dataSource.getRepository(User).findOneBy({ email: normalized });
     // An unknown email still costs one argon2 verification, so timing does not reveal accounts.
     if (!(await this.hasher.verify(user?.passwordHash, password)) || !user) {
       await this.throttle.recordFailure(subjects);
-      throw invalidCredentials();
+      throw new InvalidCredentials();
     }
     await this.throttle.clearClient(subjects);
     return this.unitOfWork.run((em) => this.issue(em, user, randomUUID()));
@@ -88,7 +71,7 @@ export class SessionsService {
       if (!user) return 'invalid';
       return this.issue(em, user, row.family_id);
     });
-    if (outcome === 'invalid') throw invalidRefreshToken();
+    if (outcome === 'invalid') throw new InvalidRefreshToken();
     return outcome;
   }
 

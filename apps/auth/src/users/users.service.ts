@@ -1,4 +1,4 @@
-import { HttpStatus, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
+import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import {
@@ -10,18 +10,11 @@ import {
   type UserProfile,
 } from '@shopflow/contracts';
 import { Outbox, UnitOfWork } from '@shopflow/platform/messaging';
-import { ProblemException } from '@shopflow/platform/service';
+import { isDuplicateKey } from '@shopflow/platform/persistence';
 import { PasswordHasher } from '@shopflow/platform/security';
 import { AuthSettings } from '../auth.settings';
 import { normalizeEmail, User } from './user.entity';
-
-export const EMAIL_TAKEN = 'USER.EMAIL_TAKEN';
-export const USER_NOT_FOUND = 'USER.NOT_FOUND';
-
-function isDuplicateKey(error: unknown): boolean {
-  const e = error as { code?: string; driverError?: { code?: string } };
-  return (e.driverError?.code ?? e.code) === 'ER_DUP_ENTRY';
-}
+import { EmailTaken, UserNotFound } from './user.errors';
 
 @Injectable()
 export class UsersService implements OnApplicationBootstrap {
@@ -65,8 +58,7 @@ export class UsersService implements OnApplicationBootstrap {
         });
       });
     } catch (error) {
-      if (isDuplicateKey(error))
-        throw new ProblemException(HttpStatus.CONFLICT, EMAIL_TAKEN, 'This email is already registered.');
+      if (isDuplicateKey(error)) throw new EmailTaken();
       throw error;
     }
     return user.toProfile();
@@ -74,7 +66,7 @@ export class UsersService implements OnApplicationBootstrap {
 
   async profile(id: string): Promise<UserProfile> {
     const user = await this.dataSource.getRepository(User).findOneBy({ id });
-    if (!user) throw new ProblemException(HttpStatus.NOT_FOUND, USER_NOT_FOUND, 'No such user.');
+    if (!user) throw new UserNotFound();
     return user.toProfile();
   }
 
@@ -90,7 +82,7 @@ export class UsersService implements OnApplicationBootstrap {
   async changeRoles(id: string, roles: Role[]): Promise<UserProfile> {
     return this.unitOfWork.run(async (em) => {
       const user = await em.findOne(User, { where: { id }, lock: { mode: 'pessimistic_write' } });
-      if (!user) throw new ProblemException(HttpStatus.NOT_FOUND, USER_NOT_FOUND, 'No such user.');
+      if (!user) throw new UserNotFound();
       // The SET column reads back in declaration order; answer and announce in that same order.
       user.roles = ROLES.filter((role) => roles.includes(role));
       user.updatedAt = new Date();
@@ -116,7 +108,7 @@ export class UsersService implements OnApplicationBootstrap {
         'customer',
       ]).catch((error: unknown) => {
         // Another replica created it first.
-        if (!(error instanceof ProblemException && error.code === EMAIL_TAKEN)) throw error;
+        if (!(error instanceof EmailTaken)) throw error;
       });
     }
     this.logger.log({ msg: 'admin account ensured', email: normalizeEmail(adminEmail) });

@@ -22,6 +22,7 @@ import {
   ApiNoContentResponse,
   ApiNotFoundResponse,
   ApiOkResponse,
+  ApiResponse,
   ApiTags,
 } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
@@ -93,6 +94,7 @@ export class ProductsController {
   })
   @ApiOkResponse({ type: ProductDto })
   @ApiConflictResponse({ description: 'PRODUCT.VERSION_CONFLICT: someone changed it since you read it' })
+  @ApiResponse({ status: 428, description: 'PRODUCT.VERSION_REQUIRED: neither If-Match nor version given' })
   @ApiNotFoundResponse({ description: 'PRODUCT.NOT_FOUND' })
   async update(
     @Param('id', uuid) id: string,

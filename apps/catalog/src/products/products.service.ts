@@ -1,25 +1,14 @@
-import { HttpStatus, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { DataSource, type EntityManager } from 'typeorm';
 import { ProductCreatedV1, ProductUpdatedV1, type Page, type Product } from '@shopflow/contracts';
 import { Outbox, UnitOfWork } from '@shopflow/platform/messaging';
-import { ProblemException } from '@shopflow/platform/service';
+import { isDuplicateKey } from '@shopflow/platform/persistence';
 import type { CreateProductDto, UpdateProductDto } from './product.dto';
+import { ProductNotFound, ProductVersionConflict, ProductVersionRequired, SkuTaken } from './product.errors';
 import { ProductCountCache } from './product-count-cache';
 import { productSearchSql, type ProductSearch } from './product-search';
 import { PRODUCT_COLUMNS, productFromRow, type ProductRow } from './product.row';
-
-export const PRODUCT_NOT_FOUND = 'PRODUCT.NOT_FOUND';
-export const SKU_TAKEN = 'PRODUCT.SKU_TAKEN';
-export const VERSION_CONFLICT = 'PRODUCT.VERSION_CONFLICT';
-export const VERSION_REQUIRED = 'PRODUCT.VERSION_REQUIRED';
-
-const notFound = () => new ProblemException(HttpStatus.NOT_FOUND, PRODUCT_NOT_FOUND, 'No such product.');
-
-function isDuplicateKey(error: unknown): boolean {
-  const e = error as { code?: string; driverError?: { code?: string } };
-  return (e.driverError?.code ?? e.code) === 'ER_DUP_ENTRY';
-}
 
 /** What ProductCreated and ProductUpdated carry: the state the order service prices orders with. */
 const productState = (product: Product) => ({
@@ -47,7 +36,7 @@ export class ProductsService {
       `SELECT ${PRODUCT_COLUMNS} FROM product WHERE id = ?`,
       [id],
     );
-    if (!rows[0]) throw notFound();
+    if (!rows[0]) throw new ProductNotFound();
     return productFromRow(rows[0]);
   }
 
@@ -109,12 +98,7 @@ export class ProductsService {
       });
       this.counts.invalidate();
     } catch (error) {
-      if (isDuplicateKey(error))
-        throw new ProblemException(
-          HttpStatus.CONFLICT,
-          SKU_TAKEN,
-          `SKU ${input.sku} is already in the catalog.`,
-        );
+      if (isDuplicateKey(error)) throw new SkuTaken(input.sku);
       throw error;
     }
     return product;
@@ -125,12 +109,7 @@ export class ProductsService {
    * row is locked and compared inside the transaction, so of two racing writers one gets 409.
    */
   async update(id: string, changes: UpdateProductDto, expectedVersion: number | undefined): Promise<Product> {
-    if (expectedVersion === undefined)
-      throw new ProblemException(
-        HttpStatus.PRECONDITION_REQUIRED,
-        VERSION_REQUIRED,
-        'State the version you read, as `If-Match: "<version>"` or as `version` in the body.',
-      );
+    if (expectedVersion === undefined) throw new ProductVersionRequired();
     const { version: _version, ...fields } = changes;
     return this.change(id, expectedVersion, (current) => ({ ...current, ...definedOnly(fields) }));
   }
@@ -150,15 +129,10 @@ export class ProductsService {
         `SELECT ${PRODUCT_COLUMNS} FROM product WHERE id = ? FOR UPDATE`,
         [id],
       );
-      if (!rows[0]) throw notFound();
+      if (!rows[0]) throw new ProductNotFound();
       const current = productFromRow(rows[0]);
       if (expectedVersion !== undefined && expectedVersion !== current.version)
-        throw new ProblemException(
-          HttpStatus.CONFLICT,
-          VERSION_CONFLICT,
-          `The product changed since version ${expectedVersion}; it is now at version ${current.version}.`,
-          { etag: `"${current.version}"` },
-        );
+        throw new ProductVersionConflict(expectedVersion, current.version);
       const next = apply(current);
       if (sameFields(current, next)) return current;
       const now = new Date();

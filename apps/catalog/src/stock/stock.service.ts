@@ -1,10 +1,8 @@
-import { HttpStatus, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import type { StockAdjustment } from '@shopflow/contracts';
 import { UnitOfWork } from '@shopflow/platform/messaging';
-import { ProblemException } from '@shopflow/platform/service';
-import { PRODUCT_NOT_FOUND, recordMovement } from '../products/products.service';
-
-export const STOCK_BELOW_RESERVED = 'STOCK.BELOW_RESERVED';
+import { ProductNotFound, StockBelowReserved } from '../products/product.errors';
+import { recordMovement } from '../products/products.service';
 
 @Injectable()
 export class StockService {
@@ -21,14 +19,9 @@ export class StockService {
         [productId],
       );
       const stock = rows[0];
-      if (!stock) throw new ProblemException(HttpStatus.NOT_FOUND, PRODUCT_NOT_FOUND, 'No such product.');
+      if (!stock) throw new ProductNotFound();
       const available = stock.stock_available + delta;
-      if (available < 0)
-        throw new ProblemException(
-          HttpStatus.CONFLICT,
-          STOCK_BELOW_RESERVED,
-          `Only ${stock.stock_available} unit(s) are free to write off; ${stock.stock_reserved} are reserved for orders.`,
-        );
+      if (available < 0) throw new StockBelowReserved(stock.stock_available, stock.stock_reserved);
       const now = new Date();
       await em.query('UPDATE product SET stock_available = ? WHERE id = ?', [available, productId]);
       const id = await recordMovement(em, productId, delta, reason, actorId, now);

@@ -14,6 +14,7 @@ import {
   ApiAcceptedResponse,
   ApiBearerAuth,
   ApiConflictResponse,
+  ApiForbiddenResponse,
   ApiHeader,
   ApiNotFoundResponse,
   ApiOkResponse,
@@ -22,7 +23,8 @@ import {
 } from '@nestjs/swagger';
 import type { Order, Page } from '@shopflow/contracts';
 import { Authenticated, CurrentUser, type AuthenticatedUser } from '@shopflow/platform/security';
-import { ProblemException, ValidationFailedException } from '@shopflow/platform/service';
+import { ValidationFailedException } from '@shopflow/platform/service';
+import { OtherCustomersOrders } from './order.errors';
 import { OrderDto, OrderPageDto, OrderPageQueryDto, PlaceOrderDto } from './order.dto';
 import { OrderReader } from './order.reader';
 import { OrdersService } from './orders.service';
@@ -65,14 +67,11 @@ export class OrdersController {
 
   @Get()
   @ApiOkResponse({ type: OrderPageDto, description: 'Newest first: your orders; an admin sees all' })
+  @ApiForbiddenResponse({ description: "ORDER.ADMIN_ONLY: only admins list other customers' orders" })
   list(@Query() query: OrderPageQueryDto, @CurrentUser() user: AuthenticatedUser): Promise<Page<Order>> {
     const { isAdmin } = caller(user);
     if (query.customerId !== undefined && !isAdmin && query.customerId !== user.id)
-      throw new ProblemException(
-        HttpStatus.FORBIDDEN,
-        'ORDER.ADMIN_ONLY',
-        "Only admins may list other customers' orders.",
-      );
+      throw new OtherCustomersOrders();
     return this.reader.list(isAdmin ? query.customerId : user.id, query.page, query.limit);
   }
 

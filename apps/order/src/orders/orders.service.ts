@@ -1,16 +1,13 @@
-import { HttpStatus, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { createHash, randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { ORDER_LIMITS, OrderPlacedV1, type Order, type PlaceOrderRequest } from '@shopflow/contracts';
 import { Outbox, UnitOfWork } from '@shopflow/platform/messaging';
-import { ProblemException, type FieldError } from '@shopflow/platform/service';
+import { isDuplicateKey } from '@shopflow/platform/persistence';
+import type { FieldError } from '@shopflow/platform/service';
+import { IdempotencyKeyReused, OrderInvalid, OrderNotCancellable, OrderNotFound } from './order.errors';
 import { OrderReader } from './order.reader';
 import { OrderTransitions } from './order-transitions';
-
-export const ORDER_NOT_FOUND = 'ORDER.NOT_FOUND';
-export const ORDER_INVALID = 'ORDER.INVALID';
-export const IDEMPOTENCY_KEY_REUSED = 'ORDER.IDEMPOTENCY_KEY_REUSED';
-export const ORDER_NOT_CANCELLABLE = 'ORDER.NOT_CANCELLABLE';
 
 interface PricedProduct {
   product_id: string;
@@ -25,13 +22,6 @@ interface PricedProduct {
 export class OrderPolicy {
   constructor(readonly pendingTimeoutMs: number) {}
 }
-
-function isDuplicateKey(error: unknown): boolean {
-  const e = error as { code?: string; driverError?: { code?: string } };
-  return (e.driverError?.code ?? e.code) === 'ER_DUP_ENTRY';
-}
-
-const notFound = () => new ProblemException(HttpStatus.NOT_FOUND, ORDER_NOT_FOUND, 'No such order.');
 
 @Injectable()
 export class OrdersService {
@@ -146,7 +136,7 @@ export class OrdersService {
   /** The owner or an admin sees the order; anyone else is told it does not exist. */
   async get(id: string, caller: { id: string; isAdmin: boolean }): Promise<Order> {
     const order = await this.reader.get(id);
-    if (!order || (!caller.isAdmin && order.customerId !== caller.id)) throw notFound();
+    if (!order || (!caller.isAdmin && order.customerId !== caller.id)) throw new OrderNotFound();
     return order;
   }
 
@@ -156,12 +146,7 @@ export class OrdersService {
       const result = await this.transitions.apply(em, id, 'CANCEL_REQUESTED', {
         eventType: 'CancelRequested',
       });
-      if (!result.changed)
-        throw new ProblemException(
-          HttpStatus.CONFLICT,
-          ORDER_NOT_CANCELLABLE,
-          `The order is ${result.status} and can no longer be cancelled.`,
-        );
+      if (!result.changed) throw new OrderNotCancellable(result.status);
       return (await this.reader.get(id, em))!;
     });
   }
@@ -176,12 +161,7 @@ export class OrdersService {
       [customerId, key],
     );
     if (!row) return undefined;
-    if (row.request_hash !== requestHash)
-      throw new ProblemException(
-        HttpStatus.UNPROCESSABLE_ENTITY,
-        IDEMPOTENCY_KEY_REUSED,
-        'This Idempotency-Key was used for a different order; use a new key for a new order.',
-      );
+    if (row.request_hash !== requestHash) throw new IdempotencyKeyReused();
     return this.reader.get(row.id);
   }
 
@@ -198,7 +178,7 @@ export class OrdersService {
           message: `quantity must be ${ORDER_LIMITS.minQuantity} to ${ORDER_LIMITS.maxQuantity}`,
         });
     });
-    if (errors.length) throw invalid(errors);
+    if (errors.length) throw new OrderInvalid(errors);
 
     const products: PricedProduct[] = await this.dataSource.query(
       'SELECT product_id, sku, name, price_cents, currency, status FROM product_view WHERE product_id IN (?)',
@@ -220,17 +200,7 @@ export class OrdersService {
           message: `priced in ${line.product.currency}, the order is in ${currency}: one currency per order`,
         });
     });
-    if (errors.length) throw invalid(errors);
+    if (errors.length) throw new OrderInvalid(errors);
     return priced;
   }
-}
-
-function invalid(errors: FieldError[]): ProblemException {
-  return new ProblemException(
-    HttpStatus.UNPROCESSABLE_ENTITY,
-    ORDER_INVALID,
-    `The order cannot be placed: ${errors.map((e) => `${e.field} ${e.message}`).join('; ')}.`,
-    {},
-    errors,
-  );
 }

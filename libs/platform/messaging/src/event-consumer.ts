@@ -7,8 +7,9 @@ import {
   type ParsedEvent,
 } from '@shopflow/contracts';
 import { runInEventScope, traceProcess, type Logger, type Metrics } from '@shopflow/platform/observability';
+import { isDatabaseUnavailable, isLockContention } from '@shopflow/platform/persistence';
 import { deadLetterOf, type DeadLetterReason } from './dead-letter';
-import { errorCode, markInbox } from './inbox';
+import { markInbox } from './inbox';
 import { registerConsumerGauges } from './consumer-metrics';
 import { caughtUpTo } from './consumer-progress';
 import type {
@@ -43,17 +44,6 @@ type Classified =
   | { kind: 'invalid'; message: ReceivedMessage; error: string }
   | { kind: 'skip'; message: ReceivedMessage; envelope: EventEnvelope }
   | { kind: 'apply'; message: ReceivedMessage; envelope: EventEnvelope; entry: Entry };
-
-/** Errors that say the infrastructure is down, not that the message is bad: never dead-lettered. */
-const INFRASTRUCTURE_ERRORS = new Set([
-  'ECONNREFUSED',
-  'ECONNRESET',
-  'ETIMEDOUT',
-  'EPIPE',
-  'PROTOCOL_CONNECTION_LOST',
-  'ER_CON_COUNT_ERROR',
-  'ER_SERVER_SHUTDOWN',
-]);
 
 /**
  * Consumes events for one consumer group. Each event is validated against its contract, then
@@ -141,7 +131,7 @@ export class EventConsumer {
       try {
         await this.applyTogether(chunk);
       } catch (error) {
-        if (isInfrastructureError(error)) throw error;
+        if (isDatabaseUnavailable(error)) throw error;
         // Something in the chunk fails: nothing of it was committed. Go one by one to find it.
         for (const item of chunk) {
           await this.applyAlone(item, controls.heartbeat);
@@ -189,7 +179,7 @@ export class EventConsumer {
       } catch (error) {
         // The database or broker is down: no amount of dead-lettering helps. Rethrow so nothing is
         // committed and the client fetches the message again once things recover.
-        if (isInfrastructureError(error)) throw error;
+        if (isDatabaseUnavailable(error)) throw error;
         // A deadlock victim or a lock wait timeout says nothing about the message: another
         // transaction held the rows. Try again without spending an attempt; never dead-letter it.
         if (isLockContention(error)) {
@@ -275,15 +265,6 @@ export class EventConsumer {
       'message dead-lettered',
     );
   }
-}
-
-function isInfrastructureError(error: unknown): boolean {
-  return INFRASTRUCTURE_ERRORS.has(errorCode(error) ?? '');
-}
-
-function isLockContention(error: unknown): boolean {
-  const code = errorCode(error);
-  return code === 'ER_LOCK_DEADLOCK' || code === 'ER_LOCK_WAIT_TIMEOUT';
 }
 
 const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

@@ -20,8 +20,3 @@ export async function markInbox(
   );
   return Number(result.affectedRows) === 1;
 }
-
-export function errorCode(error: unknown): string | undefined {
-  const e = error as { code?: string; driverError?: { code?: string } } | null;
-  return e?.driverError?.code ?? e?.code;
-}

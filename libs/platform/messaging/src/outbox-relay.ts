@@ -1,6 +1,7 @@
 import type { DataSource, QueryRunner } from 'typeorm';
 import { traceSend, type Logger, type Metrics } from '@shopflow/platform/observability';
 import type { MessageProducer } from './message-broker.port';
+import { isDatabaseUnavailable } from '@shopflow/platform/persistence';
 
 export interface OutboxRelayOptions {
   /** For logs; the lock is per database schema: one active relay per service, however many replicas. */
@@ -129,7 +130,7 @@ export class OutboxRelay {
           { err: error, failures: this.failures, backoffMs: backoff },
           'outbox relay failed; retrying',
         );
-        if (isConnectionError(error)) await this.releaseLock();
+        if (isDatabaseUnavailable(error)) await this.releaseLock();
         await this.idle(backoff, { ignoreWake: true });
       }
     }
@@ -252,17 +253,4 @@ export class OutboxRelay {
       };
     });
   }
-}
-
-function isConnectionError(error: unknown): boolean {
-  const code =
-    (error as { code?: string; driverError?: { code?: string } })?.driverError?.code ??
-    (error as { code?: string })?.code;
-  return (
-    code === 'PROTOCOL_CONNECTION_LOST' ||
-    code === 'ECONNREFUSED' ||
-    code === 'ECONNRESET' ||
-    code === 'ETIMEDOUT' ||
-    code === 'EPIPE'
-  );
 }

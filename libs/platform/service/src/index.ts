@@ -1,7 +1,6 @@
 export { PlatformModule, type PlatformModuleOptions } from './platform.module';
 export {
   PROBLEM_CONTENT_TYPE,
-  ProblemException,
   toProblem,
   ValidationFailedException,
   type FieldError,
@@ -13,3 +12,16 @@ export { createServiceApp, type ServiceAppOptions } from './service-app';
 export { installGracefulShutdown, startService, type StartOptions } from './start-service';
 export { describeConfig, runService, type ServiceDefinition } from './run-service';
 export { PageQueryDto } from './page-query.dto';
+export {
+  Conflict,
+  DomainError,
+  domainErrorCodes,
+  Forbidden,
+  NotFound,
+  RateLimited,
+  RuleViolated,
+  Unauthenticated,
+  VersionRequired,
+  type DomainErrorDetails,
+  type DomainErrorKind,
+} from './domain-error';

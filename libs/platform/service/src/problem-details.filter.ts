@@ -1,6 +1,6 @@
 import { Catch, Logger, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { PROBLEM_CONTENT_TYPE, ProblemException, toProblem } from './problem-details';
+import { PROBLEM_CONTENT_TYPE, problemHeaders, toProblem } from './problem-details';
 
 /** Every error leaving a controller becomes `application/problem+json`; 5xx are logged, not shown. */
 @Catch()
@@ -15,7 +15,7 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     problem.correlationId = request.id;
     if (problem.status >= 500) this.logger.error(exception instanceof Error ? exception : String(exception));
     const reply = http.getResponse<FastifyReply>();
-    if (exception instanceof ProblemException) void reply.headers(exception.headers);
+    void reply.headers(problemHeaders(exception));
     void reply.status(problem.status).header('content-type', PROBLEM_CONTENT_TYPE).send(problem);
   }
 }

@@ -1,5 +1,6 @@
 import { HttpException, HttpStatus } from '@nestjs/common';
 import { STATUS_CODES } from 'node:http';
+import { DomainError, type DomainErrorKind } from './domain-error';
 
 /** RFC 9457 problem details. `errors` lists the failing fields of a 400 (or the lines of a 422). */
 export interface ProblemDetails {
@@ -27,22 +28,25 @@ export class ValidationFailedException extends HttpException {
   }
 }
 
-/**
- * A failure the client can act on, with a stable machine-readable code (e.g. `USER.EMAIL_TAKEN`).
- * Use cases throw these; only this edge knows they become HTTP.
- */
-export class ProblemException extends HttpException {
-  constructor(
-    status: HttpStatus,
-    readonly code: string,
-    detail: string,
-    /** Response headers that belong to the problem, e.g. `Retry-After` on a 429. */
-    readonly headers: Record<string, string> = {},
-    /** The parts of the request at fault, e.g. `lines[2].quantity` of a 422. */
-    readonly errors?: FieldError[],
-  ) {
-    super(detail, status);
-  }
+/** The one place a domain failure becomes an HTTP status. */
+const STATUS_OF: Record<DomainErrorKind, HttpStatus> = {
+  'not-found': HttpStatus.NOT_FOUND,
+  conflict: HttpStatus.CONFLICT,
+  'version-required': HttpStatus.PRECONDITION_REQUIRED,
+  'rule-violated': HttpStatus.UNPROCESSABLE_ENTITY,
+  unauthenticated: HttpStatus.UNAUTHORIZED,
+  forbidden: HttpStatus.FORBIDDEN,
+  'rate-limited': HttpStatus.TOO_MANY_REQUESTS,
+};
+
+/** Response headers that belong to a problem: `Retry-After` on a 429, the current `ETag` on a 409. */
+export function problemHeaders(error: unknown): Record<string, string> {
+  if (!(error instanceof DomainError)) return {};
+  const { retryAfterSeconds, currentVersion } = error.details;
+  return {
+    ...(retryAfterSeconds !== undefined ? { 'retry-after': String(retryAfterSeconds) } : {}),
+    ...(currentVersion !== undefined ? { etag: `"${currentVersion}"` } : {}),
+  };
 }
 
 /** Turns anything thrown into a problem document. Nothing of a 5xx's internals is exposed. */
@@ -61,10 +65,10 @@ export function toProblem(error: unknown, instance?: string): ProblemDetails {
   if (error instanceof ValidationFailedException) {
     problem.detail = 'The request is invalid.';
     problem.errors = error.errors;
-  } else if (error instanceof ProblemException) {
+  } else if (error instanceof DomainError) {
     problem.code = error.code;
     problem.detail = error.message;
-    if (error.errors?.length) problem.errors = error.errors;
+    if (error.details.fields?.length) problem.errors = error.details.fields;
   } else if (error instanceof HttpException) {
     problem.detail = detailOf(error);
   } else if (error instanceof Error) {
@@ -74,6 +78,7 @@ export function toProblem(error: unknown, instance?: string): ProblemDetails {
 }
 
 function statusOf(error: unknown): number {
+  if (error instanceof DomainError) return STATUS_OF[error.kind];
   if (error instanceof HttpException) return error.getStatus();
   // Fastify's own errors (bad JSON, body too large, unsupported media type) carry a statusCode.
   const statusCode = (error as { statusCode?: unknown } | null)?.statusCode;

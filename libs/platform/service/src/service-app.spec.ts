@@ -1,16 +1,23 @@
 import type { AddressInfo } from 'node:net';
-import { Body, ConflictException, Controller, Get, HttpStatus, Module, Param, Post } from '@nestjs/common';
+import { Body, ConflictException, Controller, Get, Module, Param, Post } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { ApiProperty } from '@nestjs/swagger';
 import { IsEmail, IsInt, Max, Min } from 'class-validator';
 import { captureLogger } from '@shopflow/testing';
 import { PlatformModule } from './platform.module';
-import { ProblemException } from './problem-details';
+import { Conflict, RateLimited } from './domain-error';
 import { createServiceApp } from './service-app';
 
 class CreateThingDto {
   @ApiProperty() @IsEmail() email: string;
   @ApiProperty() @IsInt() @Min(1) @Max(10) quantity: number;
+}
+
+class ThingTaken extends Conflict {
+  static readonly code = 'THING.TAKEN';
+}
+class ThingBusy extends RateLimited {
+  static readonly code = 'THING.BUSY';
 }
 
 function deferred() {
@@ -28,13 +35,11 @@ class ThingsController {
   }
   @Get('taken')
   taken() {
-    throw new ProblemException(HttpStatus.CONFLICT, 'THING.TAKEN', 'That thing is taken.');
+    throw new ThingTaken('That thing is taken.');
   }
   @Get('busy')
   busy() {
-    throw new ProblemException(HttpStatus.TOO_MANY_REQUESTS, 'THING.BUSY', 'Slow down.', {
-      'retry-after': '42',
-    });
+    throw new ThingBusy('Slow down.', { retryAfterSeconds: 42 });
   }
   @Get('conflict')
   conflict() {
