@@ -16,7 +16,7 @@ const boundaries = {
     { sourceTag: 'scope:catalog', onlyDependOnLibsWithTags: ['scope:catalog', 'scope:shared'] },
     { sourceTag: 'scope:order', onlyDependOnLibsWithTags: ['scope:order', 'scope:shared'] },
     { sourceTag: 'scope:e2e', onlyDependOnLibsWithTags: ['scope:shared'] },
-    { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:platform', 'type:contracts', 'type:testing'] },
+    { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:platform', 'type:contracts'] },
     { sourceTag: 'type:e2e', onlyDependOnLibsWithTags: ['type:testing', 'type:contracts'] },
     {
       sourceTag: 'type:bench',
@@ -32,11 +32,14 @@ const boundaries = {
   ],
 };
 
-/** Tests may also use the testing lib (real-infrastructure helpers); production code may not. */
+/**
+ * Tests may also use the testing lib (real-infrastructure helpers); production code may not. The
+ * files that may: specs, and the fixtures in a `test-support/` folder that only specs import.
+ */
 const testBoundaries = {
   ...boundaries,
   depConstraints: boundaries.depConstraints.map((c) =>
-    c.sourceTag === 'type:platform' || c.sourceTag === 'type:contracts'
+    c.sourceTag === 'type:platform' || c.sourceTag === 'type:contracts' || c.sourceTag === 'type:app'
       ? { ...c, onlyDependOnLibsWithTags: [...c.onlyDependOnLibsWithTags, 'type:testing'] }
       : c,
   ),
@@ -69,7 +72,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['**/*.spec.ts', '**/*.int-spec.ts', '**/*.e2e-spec.ts'],
+    files: ['**/*.spec.ts', '**/*.int-spec.ts', '**/*.e2e-spec.ts', '**/test-support/**/*.ts'],
     rules: {
       '@nx/enforce-module-boundaries': ['error', testBoundaries],
       '@typescript-eslint/no-non-null-assertion': 'off',

@@ -18,6 +18,14 @@ const PROBES = {
     path: 'apps/order/src/boundary-probe-shared-lib.ts',
     code: "import { TOPICS } from '@shopflow/contracts';\nexport const probe = TOPICS;\n",
   },
+  testingInProduction: {
+    path: 'apps/order/src/boundary-probe-testing.ts',
+    code: "import { eventually } from '@shopflow/testing';\nexport const probe = eventually;\n",
+  },
+  testingInTestSupport: {
+    path: 'apps/catalog/src/test-support/boundary-probe-testing.ts',
+    code: "import { eventually } from '@shopflow/testing';\nexport const probe = eventually;\n",
+  },
 };
 
 /**
@@ -47,6 +55,8 @@ async function lintProbes(): Promise<Record<keyof typeof PROBES, string[]>> {
       crossApp: errorsOf(PROBES.crossApp.path),
       frameworkInContracts: errorsOf(PROBES.frameworkInContracts.path),
       sharedLib: errorsOf(PROBES.sharedLib.path),
+      testingInProduction: errorsOf(PROBES.testingInProduction.path),
+      testingInTestSupport: errorsOf(PROBES.testingInTestSupport.path),
     };
   } finally {
     files.forEach((file) => rmSync(file, { force: true }));
@@ -69,5 +79,13 @@ describe('module boundaries (ESLint with @nx/enforce-module-boundaries)', () => 
 
   it('passes when a service imports a shared lib through its public entry point', () => {
     expect(errors.sharedLib).toEqual([]);
+  });
+
+  it('fails lint when production code imports the testing lib', () => {
+    expect(errors.testingInProduction.join('\n')).toMatch(/can only depend on libs tagged with "type:platform", "type:contracts"$/);
+  });
+
+  it('lets specs and test-support fixtures import the testing lib', () => {
+    expect(errors.testingInTestSupport).toEqual([]);
   });
 });

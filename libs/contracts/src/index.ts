@@ -20,7 +20,8 @@ export {
 } from './events/catalog-events';
 export { OrderCancelledV1, OrderConfirmedV1, OrderPlacedV1, OrderRejectedV1 } from './events/order-events';
 export { buildAsyncApiDocument } from './asyncapi/asyncapi-document';
-export { ROLES, type Page, type Role, type TokenPair, type UserProfile } from './http/auth-http';
+export { type Page } from './http/page';
+export { ROLES, type Role, type TokenPair, type UserProfile } from './http/auth-http';
 export {
   PRODUCT_SORT_FIELDS,
   PRODUCT_SORTS,

@@ -1,6 +1,6 @@
 import { Controller, Get, Header, Inject } from '@nestjs/common';
 import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import { SIGNING_KEYS } from './keys.tokens';
+import { SIGNING_KEYS } from './signing-keys.token';
 import type { SigningKeys } from './signing-keys';
 
 @ApiTags('keys')

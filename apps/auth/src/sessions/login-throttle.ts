@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { AuthSettings } from '../auth.settings';
+import { AuthSettings } from '../config/auth-settings';
 
 export type ThrottleSubject = { kind: 'client' | 'account' | 'address'; value: string };
 

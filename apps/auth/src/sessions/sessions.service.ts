@@ -4,7 +4,7 @@ import type { EntityManager } from 'typeorm';
 import { DataSource } from 'typeorm';
 import type { TokenPair } from '@shopflow/contracts';
 import { UnitOfWork } from '@shopflow/platform/messaging';
-import { AuthSettings } from '../auth.settings';
+import { AuthSettings } from '../config/auth-settings';
 import { AccessTokenIssuer } from '../keys/access-token.issuer';
 import { PasswordHasher } from '@shopflow/platform/security';
 import { normalizeEmail, User } from '../users/user.entity';

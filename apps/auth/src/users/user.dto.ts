@@ -1,25 +1,21 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { Transform, Type } from 'class-transformer';
+import { Transform } from 'class-transformer';
 import {
   ArrayMinSize,
   ArrayUnique,
   IsArray,
   IsEmail,
   IsIn,
-  IsInt,
   IsString,
   Length,
-  Max,
   MaxLength,
-  Min,
 } from 'class-validator';
 import { ROLES, type Role, type UserProfile } from '@shopflow/contracts';
-
-const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
+import { trimString } from '@shopflow/platform/service';
 
 export class RegisterUserDto {
   @ApiProperty({ example: 'ada@example.com', maxLength: 254 })
-  @Transform(trim)
+  @Transform(trimString)
   @IsEmail()
   @MaxLength(254)
   email: string;
@@ -30,7 +26,7 @@ export class RegisterUserDto {
   password: string;
 
   @ApiProperty({ example: 'Ada Lovelace', minLength: 1, maxLength: 100 })
-  @Transform(trim)
+  @Transform(trimString)
   @IsString()
   @Length(1, 100)
   displayName: string;
@@ -43,21 +39,6 @@ export class ChangeRolesDto {
   @ArrayUnique()
   @IsIn(ROLES, { each: true })
   roles: Role[];
-}
-
-export class PageQueryDto {
-  @ApiProperty({ required: false, default: 1, minimum: 1 })
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  page = 1;
-
-  @ApiProperty({ required: false, default: 20, minimum: 1, maximum: 100 })
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(100)
-  limit = 20;
 }
 
 export class UserProfileDto implements UserProfile {

@@ -2,7 +2,8 @@ import { Body, Controller, Get, Param, ParseUUIDPipe, Patch, Query } from '@nest
 import { ApiForbiddenResponse, ApiNotFoundResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import type { Page, UserProfile } from '@shopflow/contracts';
 import { Authenticated, Roles } from '@shopflow/platform/security';
-import { ChangeRolesDto, PageQueryDto, UserPageDto, UserProfileDto } from './user.dto';
+import { PageQueryDto } from '@shopflow/platform/service';
+import { ChangeRolesDto, UserPageDto, UserProfileDto } from './user.dto';
 import { UsersService } from './users.service';
 
 @ApiTags('users')

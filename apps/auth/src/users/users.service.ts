@@ -12,7 +12,7 @@ import {
 import { Outbox, UnitOfWork } from '@shopflow/platform/messaging';
 import { isDuplicateKey } from '@shopflow/platform/persistence';
 import { PasswordHasher } from '@shopflow/platform/security';
-import { AuthSettings } from '../auth.settings';
+import { AuthSettings } from '../config/auth-settings';
 import { normalizeEmail, User } from './user.entity';
 import { EmailTaken, UserNotFound } from './user.errors';
 

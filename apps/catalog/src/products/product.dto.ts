@@ -10,7 +10,6 @@ import {
   Max,
   MaxLength,
   Min,
-  NotEquals,
   Validate,
   ValidatorConstraint,
   type ValidatorConstraintInterface,
@@ -21,11 +20,9 @@ import {
   type Product,
   type ProductSort,
   type ProductStatus,
-  type StockAdjustment,
 } from '@shopflow/contracts';
-import { PageQueryDto } from '@shopflow/platform/service';
+import { PageQueryDto, trimString } from '@shopflow/platform/service';
 
-const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 const MAX_PRICE_CENTS = 1_000_000_000;
 
 /** The ISO 4217 list as the runtime knows it (ICU), so `XYZ` is refused while `EUR` passes. */
@@ -49,7 +46,7 @@ export class CreateProductDto {
   sku: string;
 
   @ApiProperty({ example: 'Mechanical keyboard', minLength: 1, maxLength: 200 })
-  @Transform(trim)
+  @Transform(trimString)
   @IsString()
   @Length(1, 200)
   name: string;
@@ -61,7 +58,7 @@ export class CreateProductDto {
   description = '';
 
   @ApiProperty({ example: 'keyboards', minLength: 1, maxLength: 64 })
-  @Transform(trim)
+  @Transform(trimString)
   @IsString()
   @Length(1, 64)
   category: string;
@@ -99,7 +96,7 @@ export class UpdateProductDto {
 
   @ApiPropertyOptional({ minLength: 1, maxLength: 200 })
   @IsOptional()
-  @Transform(trim)
+  @Transform(trimString)
   @IsString()
   @Length(1, 200)
   name?: string;
@@ -112,7 +109,7 @@ export class UpdateProductDto {
 
   @ApiPropertyOptional({ minLength: 1, maxLength: 64 })
   @IsOptional()
-  @Transform(trim)
+  @Transform(trimString)
   @IsString()
   @Length(1, 64)
   category?: string;
@@ -138,7 +135,7 @@ export class UpdateProductDto {
 export class ProductQueryDto extends PageQueryDto {
   @ApiPropertyOptional({ description: 'Prefix of a name or SKU', maxLength: 100 })
   @IsOptional()
-  @Transform(trim)
+  @Transform(trimString)
   @IsString()
   @Length(1, 100)
   q?: string;
@@ -168,21 +165,6 @@ export class ProductQueryDto extends PageQueryDto {
   sort: ProductSort = 'name';
 }
 
-export class StockAdjustmentDto {
-  @ApiProperty({ example: 25, description: 'Units received (positive) or written off (negative)' })
-  @IsInt()
-  @NotEquals(0)
-  @Min(-1_000_000)
-  @Max(1_000_000)
-  delta: number;
-
-  @ApiProperty({ example: 'delivery 2026-11-24', minLength: 1, maxLength: 200 })
-  @Transform(trim)
-  @IsString()
-  @Length(1, 200)
-  reason: string;
-}
-
 export class ProductDto implements Product {
   @ApiProperty({ format: 'uuid' }) id: string;
   @ApiProperty() sku: string;
@@ -204,14 +186,4 @@ export class ProductPageDto {
   @ApiProperty() total: number;
   @ApiProperty() page: number;
   @ApiProperty() limit: number;
-}
-
-export class StockAdjustmentResultDto implements StockAdjustment {
-  @ApiProperty({ format: 'uuid' }) id: string;
-  @ApiProperty({ format: 'uuid' }) productId: string;
-  @ApiProperty() delta: number;
-  @ApiProperty() reason: string;
-  @ApiProperty() stockAvailable: number;
-  @ApiProperty() stockReserved: number;
-  @ApiProperty({ format: 'date-time' }) createdAt: string;
 }

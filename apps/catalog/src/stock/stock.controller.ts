@@ -9,7 +9,7 @@ import {
 } from '@nestjs/swagger';
 import type { StockAdjustment } from '@shopflow/contracts';
 import { Authenticated, CurrentUser, Roles, type AuthenticatedUser } from '@shopflow/platform/security';
-import { StockAdjustmentDto, StockAdjustmentResultDto } from '../products/product.dto';
+import { StockAdjustmentDto, StockAdjustmentResultDto } from './stock.dto';
 import { StockService } from './stock.service';
 
 @ApiTags('stock')

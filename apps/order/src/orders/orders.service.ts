@@ -6,6 +6,7 @@ import { Outbox, UnitOfWork } from '@shopflow/platform/messaging';
 import { isDuplicateKey } from '@shopflow/platform/persistence';
 import type { FieldError } from '@shopflow/platform/service';
 import { IdempotencyKeyReused, OrderInvalid, OrderNotCancellable, OrderNotFound } from './order.errors';
+import { OrderPolicy } from './order-policy';
 import { OrderReader } from './order.reader';
 import { OrderTransitions } from './order-transitions';
 
@@ -16,11 +17,6 @@ interface PricedProduct {
   price_cents: number;
   currency: string;
   status: 'ACTIVE' | 'DISCONTINUED';
-}
-
-/** How long an order may stay PENDING before it is rejected with reason `timeout`. */
-export class OrderPolicy {
-  constructor(readonly pendingTimeoutMs: number) {}
 }
 
 @Injectable()

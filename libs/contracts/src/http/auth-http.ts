@@ -17,10 +17,3 @@ export interface TokenPair {
   /** Seconds until the access token expires. */
   expiresIn: number;
 }
-
-export interface Page<T> {
-  items: T[];
-  total: number;
-  page: number;
-  limit: number;
-}

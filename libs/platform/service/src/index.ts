@@ -25,3 +25,4 @@ export {
   type DomainErrorDetails,
   type DomainErrorKind,
 } from './domain-error';
+export { trimString } from './transforms';

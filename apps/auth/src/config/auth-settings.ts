@@ -1,4 +1,4 @@
-import type { AuthConfig } from './config/auth.config';
+import type { AuthConfig } from './auth.config';
 
 /** The parts of the configuration the use cases need, under names that say what they mean. */
 export class AuthSettings {

@@ -1,1 +1,0 @@
-export const SIGNING_KEYS = Symbol('SIGNING_KEYS');

@@ -1,0 +1,4 @@
+/** How long an order may stay PENDING before it is rejected with reason `timeout`. */
+export class OrderPolicy {
+  constructor(readonly pendingTimeoutMs: number) {}
+}
