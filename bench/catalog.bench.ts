@@ -8,7 +8,6 @@
 // Knobs: BENCH_SECONDS, BENCH_WARM_UP_SECONDS, BENCH_CONNECTIONS, BENCH_WRITES_PER_SECOND,
 // BENCH_POOL_SIZE, BENCH_SERVICE_NODE_OPTIONS.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -31,6 +30,9 @@ import {
   type ServiceProcess,
 } from '@shopflow/testing';
 import { benchInfra, machine, summarize } from './bench-infra';
+import { databaseServerPid, machineCpuMs, processCpuMs } from './cpu-meter';
+import { assertSameAnswers, startBareServer, type Server } from './catalog-baseline';
+import { startCatalogWriters } from './catalog-writers';
 import { load, type LoadResult } from './http-load';
 
 const SECONDS = Number(process.env['BENCH_SECONDS'] ?? 10);
@@ -45,105 +47,13 @@ const logger = createLogger({ service: 'bench', level: 'error' });
 // A 200-character description, as a real product would have; 1,000 units each.
 const SEED = tenThousandProductsSql({ description: 'A sturdy product. '.repeat(11), stock: 1000 });
 
-interface Server {
-  baseUrl: string;
-  pid: number | undefined;
-  stop(): Promise<unknown>;
-}
-
-/** The bare Fastify + mysql2 server, as its own process like the service. */
-async function startBareServer(databaseUrl: string): Promise<Server> {
-  const port = await freePort();
-  const child: ChildProcess = spawn(
-    process.execPath,
-    ['-r', '@swc-node/register', join(__dirname, 'catalog-bare-server.ts')],
-    {
-      env: {
-        PATH: process.env['PATH'],
-        SWC_NODE_PROJECT: process.env['SWC_NODE_PROJECT'],
-        DATABASE_URL: databaseUrl,
-        DATABASE_POOL_SIZE: POOL_SIZE,
-        HTTP_PORT: String(port),
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  );
-  let output = '';
-  child.stdout?.on('data', (chunk) => (output += chunk));
-  child.stderr?.on('data', (chunk) => (output += chunk));
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  const baseUrl = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`bare server exited:\n${output}`);
-    const ok = await fetch(`${baseUrl}/v1/products?limit=1`).then(
-      (r) => r.ok,
-      () => false,
-    );
-    if (ok) break;
-    if (Date.now() > deadline) throw new Error(`bare server never answered:\n${output}`);
-    await sleep(100);
-  }
-  return {
-    baseUrl,
-    pid: child.pid,
-    stop: () => {
-      if (child.exitCode === null) child.kill('SIGTERM');
-      return exited;
-    },
-  };
-}
-
-/** Both servers must answer the same requests with the same status, JSON and ETag, or nothing is measured. */
-async function assertSameAnswers(service: string, bare: string, paths: string[]): Promise<void> {
-  for (const path of paths) {
-    const [a, b] = await Promise.all([fetch(`${service}${path}`), fetch(`${bare}${path}`)]);
-    const [bodyA, bodyB] = await Promise.all([a.json(), b.json()]);
-    if (a.status !== 200 || b.status !== 200 || !isDeepStrictEqual(bodyA, bodyB))
-      throw new Error(
-        `the service and the bare server answer ${path} differently:\n` +
-          `service ${a.status} ${JSON.stringify(bodyA)}\nbare    ${b.status} ${JSON.stringify(bodyB)}`,
-      );
-    if (a.headers.get('etag') !== b.headers.get('etag'))
-      throw new Error(`ETag differs for ${path}: ${a.headers.get('etag')} vs ${b.headers.get('etag')}`);
-  }
-}
-
 /** The processes of this benchmark, MySQL's included: CPU used by anything else is noise. */
 const ours: number[] = [process.pid];
 
-function cpuTicks(): { total: number; busy: number; ours: number } | undefined {
-  try {
-    const cpu = (readFileSync('/proc/stat', 'utf8').split('\n')[0] ?? '')
-      .trim()
-      .split(/\s+/)
-      .slice(1)
-      .map(Number);
-    const total = cpu.reduce((a, b) => a + b, 0);
-    let used = 0;
-    for (const pid of ours) {
-      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      used += Number(fields[11]) + Number(fields[12]); // utime + stime
-    }
-    return { total, busy: total - (cpu[3] ?? 0) - (cpu[4] ?? 0), ours: used };
-  } catch {
-    return undefined; // not Linux, or a process is gone
-  }
-}
-
-function mysqlPid(): number | undefined {
-  for (const entry of readdirSync('/proc').filter((e) => /^\d+$/.test(e))) {
-    const comm = (() => {
-      try {
-        return readFileSync(`/proc/${entry}/comm`, 'utf8').trim();
-      } catch {
-        return '';
-      }
-    })();
-    if (comm === 'mariadbd' || comm === 'mysqld') return Number(entry);
-  }
-  return undefined;
+/** Busy and total CPU of the machine, and the CPU of this benchmark's own processes (ms). */
+function cpuSnapshot() {
+  const machine = machineCpuMs();
+  return { ...machine, ours: ours.reduce((sum, pid) => sum + processCpuMs(pid), 0) };
 }
 
 interface Measured extends LoadResult {
@@ -161,15 +71,14 @@ async function measure(label: string, baseUrl: string, path: string | (() => str
     ...(typeof path === 'string' ? {} : { path }),
   };
   await load({ ...options, seconds: WARM_UP_SECONDS });
-  const before = cpuTicks();
+  const before = cpuSnapshot();
   const result = await load({ ...options, seconds: SECONDS });
-  const after = cpuTicks();
+  const after = cpuSnapshot();
   if (result.non2xx > 0 || result.errors > 0)
     throw new Error(`${label}: ${result.non2xx} non-2xx answers and ${result.errors} errors under load`);
+  // NaN when a process is gone or /proc is missing (not Linux): unknown, not zero.
   const others =
-    before && after
-      ? Math.max(0, after.busy - before.busy - (after.ours - before.ours)) / (after.total - before.total)
-      : NaN;
+    Math.max(0, after.busy - before.busy - (after.ours - before.ours)) / (after.total - before.total);
   return { ...result, others };
 }
 
@@ -185,77 +94,6 @@ function mean(a: Measured, b: Measured): Measured {
     errors: a.errors + b.errors,
     others: avg(a.others, b.others),
     spread: Math.abs(a.requestsPerSecond - b.requestsPerSecond) / requestsPerSecond,
-  };
-}
-
-/**
- * Admin writes to the given products at a fixed rate, alternating a stock adjustment (+1) and a price
- * change with `If-Match` (which bumps the version, writes an outbox row and so a Kafka event). A
- * 409 from two writers racing on one product is counted, and the writer re-reads the version.
- */
-function startWriters(baseUrl: string, token: string, ids: string[], perSecond: number) {
-  const versions = new Map<string, number>(ids.map((id) => [id, 1]));
-  const counts = { stock: 0, price: 0, conflicts: 0 };
-  const latencies: number[] = [];
-  const failures: string[] = [];
-  const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
-  const workers = 8;
-  const periodMs = (1000 * workers) / perSecond;
-  let stopped = false;
-
-  async function write(n: number): Promise<void> {
-    const id = ids[Math.floor(Math.random() * ids.length)] ?? '';
-    const t0 = performance.now();
-    if (n % 2 === 0) {
-      const response = await fetch(`${baseUrl}/v1/products/${id}/stock-adjustments`, {
-        method: 'POST',
-        headers,
-        body: JSON.stringify({ delta: 1, reason: 'bench delivery' }),
-      });
-      await response.arrayBuffer();
-      if (response.status !== 201) failures.push(`stock adjustment: ${response.status}`);
-      else counts.stock++;
-    } else {
-      const response = await fetch(`${baseUrl}/v1/products/${id}`, {
-        method: 'PATCH',
-        headers: { ...headers, 'if-match': `"${versions.get(id)}"` },
-        body: JSON.stringify({ priceCents: 1000 + Math.floor(Math.random() * 59_000) }),
-      });
-      await response.arrayBuffer();
-      if (response.status === 200) counts.price++;
-      else if (response.status === 409) counts.conflicts++;
-      else failures.push(`price change: ${response.status}`);
-      if (response.status === 409) {
-        const current = await fetch(`${baseUrl}/v1/products/${id}`);
-        await current.arrayBuffer();
-        versions.set(id, Number(current.headers.get('etag')?.replaceAll('"', '')));
-        return;
-      }
-      versions.set(id, Number(response.headers.get('etag')?.replaceAll('"', '')));
-    }
-    latencies.push(performance.now() - t0);
-  }
-
-  const running = Array.from({ length: workers }, async (_, w) => {
-    let next = performance.now() + (w * periodMs) / workers;
-    for (let n = w; !stopped; n += workers) {
-      const wait = next - performance.now();
-      if (wait > 0) await sleep(wait);
-      next = Math.max(next + periodMs, performance.now() - periodMs); // no bursts to catch up
-      await write(n).catch((error: Error) => failures.push(error.message));
-    }
-  });
-
-  return {
-    /** Writes completed so far, and their latencies. */
-    snapshot: () => ({ writes: counts.stock + counts.price, latencies: latencies.length }),
-    counts,
-    latencies,
-    failures,
-    stop: async () => {
-      stopped = true;
-      await Promise.all(running);
-    },
   };
 }
 
@@ -317,9 +155,10 @@ async function main() {
     const catalog: ServiceProcess = spawnService('catalog', env);
     servers.push({ ...catalog, pid: catalog.child.pid });
     await waitUntilReady(catalog);
-    const bare = await startBareServer(schema.url);
+    const bare = await startBareServer(schema.url, POOL_SIZE);
     servers.push(bare);
-    for (const pid of [catalog.child.pid, bare.pid, mysqlPid()]) if (pid !== undefined) ours.push(pid);
+    for (const pid of [catalog.child.pid, bare.pid, databaseServerPid()])
+      if (pid !== undefined) ours.push(pid);
 
     const randomId = (from: string[]) => () =>
       `/v1/products/${from[Math.floor(Math.random() * from.length)]}`;
@@ -359,7 +198,7 @@ async function main() {
     const signingKey = await TestSigningKey.generate('bench-catalog');
     jwks.publish(signingKey.jwk);
     const token = await signingKey.sign({ roles: ['customer', 'admin'], exp: nowSec() + 3600 });
-    const writers = startWriters(catalog.baseUrl, token, hot, WRITES_PER_SECOND);
+    const writers = startCatalogWriters(catalog.baseUrl, token, hot, WRITES_PER_SECOND);
     let busy: typeof quiet;
     let writeRate: number;
     let writeLatency: { p50: number; p99: number };

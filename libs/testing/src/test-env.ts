@@ -28,10 +28,17 @@ export function databaseUrl(service: ServiceName): string {
 /** The base environment a service process needs, pointed at the test infrastructure. */
 export function serviceEnv(service: ServiceName): Record<string, string> {
   return {
-    NODE_ENV: 'test',
-    LOG_LEVEL: 'info',
+    ...infrastructureFreeEnv(service),
     DATABASE_URL: databaseUrl(service),
     KAFKA_BROKERS: kafkaBrokers().join(','),
+  };
+}
+
+/** What a service process needs besides its database and broker (a stack on its own schemas). */
+export function infrastructureFreeEnv(service: ServiceName): Record<string, string> {
+  return {
+    NODE_ENV: 'test',
+    LOG_LEVEL: 'info',
     KAFKA_CLIENT_ID: `${service}-test`,
     // Catalog and order verify auth's tokens; tests that call them with tokens point this at a real auth.
     JWT_JWKS_URL: process.env.JWT_JWKS_URL ?? 'http://127.0.0.1:3001/.well-known/jwks.json',

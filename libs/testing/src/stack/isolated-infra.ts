@@ -13,7 +13,8 @@ const SERVICES: ServiceName[] = ['auth', 'catalog', 'order'];
  */
 export class IsolatedInfra {
   private constructor(
-    readonly kafka: DedicatedKafka,
+    readonly brokers: string[],
+    private readonly ownKafka: DedicatedKafka | undefined,
     private readonly schemas: Map<ServiceName, Awaited<ReturnType<typeof createTestSchema>>>,
   ) {}
 
@@ -24,11 +25,22 @@ export class IsolatedInfra {
     kafkaPort: number;
     brokers?: 1 | 3;
   }): Promise<IsolatedInfra> {
-    const [kafka, ...schemas] = await Promise.all([
+    const [kafka, schemas] = await Promise.all([
       DedicatedKafka.start(kafkaPort, brokers),
-      ...SERVICES.map((service) => createTestSchema(`iso_${service}`)),
+      freshSchemas('iso'),
     ]);
-    const infra = new IsolatedInfra(kafka, new Map(SERVICES.map((s, i) => [s, schemas[i]!])));
+    return IsolatedInfra.prepare(new IsolatedInfra(kafka.brokers, kafka, schemas));
+  }
+
+  /**
+   * Fresh schemas on a broker someone else runs (the benchmarks' broker): for measurements that must
+   * start from empty tables but need not own the broker.
+   */
+  static async onBroker(brokers: string[], schemaPrefix: string): Promise<IsolatedInfra> {
+    return IsolatedInfra.prepare(new IsolatedInfra(brokers, undefined, await freshSchemas(schemaPrefix)));
+  }
+
+  private static async prepare(infra: IsolatedInfra): Promise<IsolatedInfra> {
     try {
       await Promise.all(
         SERVICES.map(async (service) => {
@@ -46,12 +58,27 @@ export class IsolatedInfra {
     return infra;
   }
 
+  /** The dedicated broker, for faults: stop it, restart it, kill a node. */
+  get kafka(): DedicatedKafka {
+    if (!this.ownKafka) throw new Error('this infrastructure runs on a broker it does not own');
+    return this.ownKafka;
+  }
+
   /** The variables that point a service at this infrastructure. */
   env(service: ServiceName): Record<string, string> {
-    return { DATABASE_URL: this.schemas.get(service)!.url, KAFKA_BROKERS: this.kafka.brokers.join(',') };
+    return { DATABASE_URL: this.databaseUrl(service), KAFKA_BROKERS: this.brokers.join(',') };
+  }
+
+  databaseUrl(service: ServiceName): string {
+    return this.schemas.get(service)!.url;
   }
 
   async destroy(): Promise<void> {
-    await Promise.all([this.kafka.destroy(), ...[...this.schemas.values()].map((s) => s.drop())]);
+    await Promise.all([this.ownKafka?.destroy(), ...[...this.schemas.values()].map((s) => s.drop())]);
   }
+}
+
+async function freshSchemas(prefix: string) {
+  const schemas = await Promise.all(SERVICES.map((service) => createTestSchema(`${prefix}_${service}`)));
+  return new Map(SERVICES.map((service, i) => [service, schemas[i]!]));
 }

@@ -3,7 +3,7 @@ import type { Order, Product, ServiceName, TokenPair } from '@shopflow/contracts
 import { eventually, type EventuallyOptions } from '../eventually';
 import { freePort } from '../free-port';
 import { spawnService, waitUntilReady, type ServiceProcess } from '../service-process';
-import { serviceEnv } from '../test-env';
+import { infrastructureFreeEnv, serviceEnv } from '../test-env';
 import type { IsolatedInfra } from './isolated-infra';
 
 const SERVICES: ServiceName[] = ['auth', 'catalog', 'order'];
@@ -57,8 +57,8 @@ export class ShopflowStack {
     );
     for (const { service, name } of names) {
       stack.env.set(name, {
-        ...serviceEnv(service),
-        ...infra?.env(service),
+        // On infrastructure of its own, the shared test schemas need not exist (benchmarks).
+        ...(infra ? { ...infrastructureFreeEnv(service), ...infra.env(service) } : serviceEnv(service)),
         LOG_LEVEL: 'warn',
         HTTP_PORT: String(ports.get(name)),
         KAFKA_CLIENT_ID: name.replace('#', '-'),
@@ -124,6 +124,11 @@ export class ShopflowStack {
     const proc = live[this.turn++ % Math.max(live.length, 1)];
     if (!proc) throw new Error(`no live instance of ${service}`);
     return proc;
+  }
+
+  /** An instance's process id, for CPU accounting from /proc. */
+  pid(service: ServiceName, instance = 0): number | undefined {
+    return this.processes.get(`${service}#${instance}`)?.child.pid;
   }
 
   baseUrl(service: ServiceName, instance = 0): string {
