@@ -3,7 +3,7 @@
 // way `npm test` does, then runs bench/<name>.bench.ts. Benchmarks print numbers; they never fail on them.
 import { join } from 'node:path';
 import { DEFAULT_ADMIN_URL } from '../db/provision.mjs';
-import { buildServices, ensureKafka, InfraError, ROOT, run } from '../dev/infra.mjs';
+import { buildServices, ensureKafka, InfraError, ROOT, run } from '../infra/local-infra.mjs';
 
 const name = process.argv[2];
 if (!name) {

@@ -14,7 +14,7 @@ import {
   prepareDatabases,
   ROOT,
   step,
-} from './infra.mjs';
+} from '../infra/local-infra.mjs';
 
 const started = Date.now();
 const children = new Map();

@@ -13,7 +13,7 @@ import {
   prepareDatabases,
   ROOT,
   run,
-} from '../dev/infra.mjs';
+} from '../infra/local-infra.mjs';
 
 // Below the ephemeral range (32768+), as is its controller port (+10000), so no outgoing connection holds it.
 // TEST_KAFKA_PORT and TEST_DB_PREFIX let two checkouts run their suites side by side on one machine.

@@ -1,5 +1,6 @@
-// Shared steps of `npm start` and `npm test`: check prerequisites, bring up Kafka (unless one is
-// configured), provision and migrate the databases, build the services, create the topics.
+// The local infrastructure every entry point shares (`npm start`, `npm test`, the benchmarks, `npm run
+// db:migrate`): check prerequisites, bring up Kafka (unless one is configured), provision and migrate
+// the databases, build the services, create the topics.
 import { spawn, spawnSync } from 'node:child_process';
 import { connect } from 'node:net';
 import { dirname, join } from 'node:path';
