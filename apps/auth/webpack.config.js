@@ -1,21 +1,3 @@
-const { NxAppWebpackPlugin } = require('@nx/webpack/app-plugin');
-const { join } = require('node:path');
+const { nodeAppWebpackConfig } = require('../../tools/build/node-app.webpack');
 
-module.exports = {
-  output: { path: join(__dirname, '../../dist/apps/auth'), clean: true },
-  plugins: [
-    new NxAppWebpackPlugin({
-      target: 'node',
-      // tsc (not esbuild) so decorator metadata survives: NestJS dependency injection reads it.
-      compiler: 'tsc',
-      main: './src/main.ts',
-      tsConfig: './tsconfig.app.json',
-      optimization: false,
-      outputHashing: 'none',
-      generatePackageJson: true,
-      sourceMap: true,
-      // Type errors are caught by the `typecheck` target; the build stays fast.
-      skipTypeChecking: true,
-    }),
-  ],
-};
+module.exports = nodeAppWebpackConfig(__dirname);
