@@ -1,15 +1,9 @@
-import { Conflict, NotFound } from '@shopflow/platform/service';
+import { domainError } from '@shopflow/platform/service';
 
-export class EmailTaken extends Conflict {
-  static readonly code = 'USER.EMAIL_TAKEN';
-  constructor() {
-    super('This email is already registered.');
-  }
-}
+export const EmailTaken = domainError(
+  'conflict',
+  'USER.EMAIL_TAKEN',
+  () => 'This email is already registered.',
+);
 
-export class UserNotFound extends NotFound {
-  static readonly code = 'USER.NOT_FOUND';
-  constructor() {
-    super('No such user.');
-  }
-}
+export const UserNotFound = domainError('not-found', 'USER.NOT_FOUND', () => 'No such user.');

@@ -23,53 +23,52 @@ export interface DomainErrorDetails {
 }
 
 /**
- * A failure the client can act on, with a stable machine-readable `code` (`ORDER.NOT_FOUND`). Each
- * feature declares its errors as subclasses in `<feature>.errors.ts`, each with a static `code`, so
- * a test can check that the OpenAPI document lists every code a service can answer.
+ * A failure the client can act on, with a stable machine-readable `code` (`ORDER.NOT_FOUND`).
+ * Features declare theirs with `domainError(…)` in `<feature>.errors.ts`.
  */
 export abstract class DomainError extends Error {
   abstract readonly kind: DomainErrorKind;
-  readonly code: string;
+  abstract readonly code: string;
 
   constructor(
     message: string,
     readonly details: DomainErrorDetails = {},
   ) {
     super(message);
-    this.code = (new.target as unknown as { code?: string }).code ?? 'UNSPECIFIED';
-    this.name = new.target.name;
   }
 }
 
-/** The codes a feature's errors module declares: its exported DomainError classes' static codes. */
+/**
+ * Declares one error of a feature: its kind, its code, and how its message (and details) read.
+ *   export const OrderNotFound = domainError('not-found', 'ORDER.NOT_FOUND', () => 'No such order.');
+ *   throw new OrderNotFound();          // and `error instanceof OrderNotFound` where it matters
+ * The class carries the code as a static too, so a test can list every code a module declares.
+ */
+export function domainError<A extends unknown[]>(
+  kind: DomainErrorKind,
+  code: string,
+  describe: (...args: A) => string | [string, DomainErrorDetails],
+) {
+  const declared = class extends DomainError {
+    static readonly code = code;
+    readonly kind = kind;
+    readonly code = code;
+    constructor(...args: A) {
+      const described = describe(...args);
+      const [message, details] = typeof described === 'string' ? [described, {}] : described;
+      super(message, details);
+      this.name = code;
+    }
+  };
+  return declared;
+}
+
+/** The codes a feature's errors module declares: its exported domainError classes' codes. */
 export function domainErrorCodes(errorsModule: Record<string, unknown>): string[] {
   return Object.values(errorsModule)
     .filter(
-      (value): value is { code: string } & typeof DomainError =>
+      (value): value is { code: string } =>
         typeof value === 'function' && value.prototype instanceof DomainError && 'code' in value,
     )
     .map((error) => error.code);
-}
-
-/** One base per kind, so a feature's error says what it is: `class OrderNotFound extends NotFound`. */
-export abstract class NotFound extends DomainError {
-  readonly kind = 'not-found';
-}
-export abstract class Conflict extends DomainError {
-  readonly kind = 'conflict';
-}
-export abstract class VersionRequired extends DomainError {
-  readonly kind = 'version-required';
-}
-export abstract class RuleViolated extends DomainError {
-  readonly kind = 'rule-violated';
-}
-export abstract class Unauthenticated extends DomainError {
-  readonly kind = 'unauthenticated';
-}
-export abstract class Forbidden extends DomainError {
-  readonly kind = 'forbidden';
-}
-export abstract class RateLimited extends DomainError {
-  readonly kind = 'rate-limited';
 }

@@ -13,15 +13,9 @@ export { installGracefulShutdown, startService, type StartOptions } from './star
 export { describeConfig, runService, type ServiceDefinition } from './run-service';
 export { PageQueryDto } from './page-query.dto';
 export {
-  Conflict,
+  domainError,
   DomainError,
   domainErrorCodes,
-  Forbidden,
-  NotFound,
-  RateLimited,
-  RuleViolated,
-  Unauthenticated,
-  VersionRequired,
   type DomainErrorDetails,
   type DomainErrorKind,
 } from './domain-error';

@@ -5,7 +5,7 @@ import { ApiProperty } from '@nestjs/swagger';
 import { IsEmail, IsInt, Max, Min } from 'class-validator';
 import { captureLogger } from '@shopflow/testing';
 import { PlatformModule } from './platform.module';
-import { Conflict, RateLimited } from './domain-error';
+import { domainError } from './domain-error';
 import { createServiceApp } from './service-app';
 
 class CreateThingDto {
@@ -13,12 +13,11 @@ class CreateThingDto {
   @ApiProperty() @IsInt() @Min(1) @Max(10) quantity: number;
 }
 
-class ThingTaken extends Conflict {
-  static readonly code = 'THING.TAKEN';
-}
-class ThingBusy extends RateLimited {
-  static readonly code = 'THING.BUSY';
-}
+const ThingTaken = domainError('conflict', 'THING.TAKEN', () => 'That thing is taken.');
+const ThingBusy = domainError('rate-limited', 'THING.BUSY', (retryAfterSeconds: number) => [
+  'Slow down.',
+  { retryAfterSeconds },
+]);
 
 function deferred() {
   let resolve!: () => void;
@@ -35,11 +34,11 @@ class ThingsController {
   }
   @Get('taken')
   taken() {
-    throw new ThingTaken('That thing is taken.');
+    throw new ThingTaken();
   }
   @Get('busy')
   busy() {
-    throw new ThingBusy('Slow down.', { retryAfterSeconds: 42 });
+    throw new ThingBusy(42);
   }
   @Get('conflict')
   conflict() {
