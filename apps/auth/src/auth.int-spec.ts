@@ -1,10 +1,8 @@
 import { createPrivateKey, generateKeyPairSync, randomUUID } from 'node:crypto';
-import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { createConnection } from 'mysql2/promise';
 import { decodeJwt, decodeProtectedHeader, SignJWT } from 'jose';
-import { loadConfig } from '@shopflow/platform/config';
-import { createServiceApp, domainErrorCodes } from '@shopflow/platform/service';
-import { captureLogger, databaseUrl, serviceEnv } from '@shopflow/testing';
+import { domainErrorCodes } from '@shopflow/platform/service';
+import { databaseUrl, startServiceUnderTest, type ServiceUnderTest } from '@shopflow/testing';
 import { AppModule } from './app.module';
 import { authEnv } from './config/auth.config';
 import * as sessionErrors from './sessions/session.errors';
@@ -17,50 +15,41 @@ const RETIRED_KEY = pem();
 const ADMIN = { email: `admin-${randomUUID()}@example.com`, password: 'admin-password-123' };
 const PASSWORD = 'correct horse battery';
 
-/** The auth service in-process (app.inject), on the real test database and broker. */
+/** The auth service in-process (startServiceUnderTest), on the real test database and broker. */
 describe('auth service (real MySQL, real Kafka)', () => {
   jest.setTimeout(60_000);
-  const logs = captureLogger('auth', 'debug');
-  let app: NestFastifyApplication;
+  let auth: ServiceUnderTest;
   let ip = 0;
   // Each test its own client address, so the per-address login throttle of one never meets another
   // (nor a previous run's, when the test database is reused).
   const run = Math.floor(Math.random() * 250);
   const client = () => `10.${run}.${Math.floor(++ip / 250)}.${ip % 250}`;
 
-  const config = loadConfig(authEnv, {
-    ...serviceEnv('auth'),
+  const env = {
     JWT_PRIVATE_KEYS: `${SIGNING_KEY}\n${RETIRED_KEY}`,
     ADMIN_EMAIL: ADMIN.email,
     ADMIN_PASSWORD: ADMIN.password,
     LOGIN_MAX_FAILURES_PER_CLIENT: '3',
     LOGIN_MAX_FAILURES_PER_ACCOUNT: '6',
     LOGIN_MAX_FAILURES_PER_ADDRESS: '10',
-    // app.inject's default peer stands in for the compose gateway or the Ingress controller.
+    // The in-process default peer (127.0.0.1) stands in for the compose gateway or the Ingress controller.
     TRUSTED_PROXIES: '127.0.0.1',
-  });
-
-  async function start() {
-    const instance = await createServiceApp({
+  };
+  const start = () =>
+    startServiceUnderTest({
       service: 'auth',
-      module: AppModule.register(config, logs.logger),
-      logger: logs.logger,
-      trustedProxies: config.TRUSTED_PROXIES,
+      schema: authEnv,
+      env,
+      module: (config, logger) => AppModule.register(config, logger),
+      logLevel: 'debug',
     });
-    await instance.init();
-    await instance.getHttpAdapter().getInstance().ready();
-    return instance;
-  }
 
   beforeAll(async () => {
-    app = await start();
+    auth = await start();
   });
-  afterAll(() => app?.close());
+  afterAll(() => auth?.stop());
 
-  const post = (url: string, payload: object, remoteAddress = client()) =>
-    app.inject({ method: 'POST', url, payload, remoteAddress });
-  const get = (url: string, token?: string) =>
-    app.inject({ method: 'GET', url, headers: token ? { authorization: `Bearer ${token}` } : {} });
+  const http: ServiceUnderTest['http'] = (...args) => auth.http(...args);
 
   async function registerUser(
     overrides: Partial<{ email: string; password: string; displayName: string }> = {},
@@ -71,11 +60,11 @@ describe('auth service (real MySQL, real Kafka)', () => {
       displayName: 'Ada',
       ...overrides,
     };
-    const res = await post('/v1/auth/register', body);
+    const res = await http('POST', '/v1/auth/register', { body: body, remoteAddress: client() });
     return { res, body };
   }
   async function login(email: string, password = PASSWORD, remoteAddress = client()) {
-    return post('/v1/auth/login', { email, password }, remoteAddress);
+    return http('POST', '/v1/auth/login', { body: { email, password }, remoteAddress: remoteAddress });
   }
   async function sessionFor(email: string, password = PASSWORD) {
     const res = await login(email, password);
@@ -114,14 +103,20 @@ describe('auth service (real MySQL, real Kafka)', () => {
 
     it('refuses a duplicate email, whatever its case, with 409', async () => {
       const { body } = await registerUser();
-      const again = await post('/v1/auth/register', { ...body, email: body.email.toUpperCase() });
+      const again = await http('POST', '/v1/auth/register', {
+        body: { ...body, email: body.email.toUpperCase() },
+        remoteAddress: client(),
+      });
       expect(again.statusCode).toBe(409);
       expect(again.json()).toMatchObject({ status: 409, code: 'USER.EMAIL_TAKEN' });
     });
 
     it('lets exactly one of two concurrent registrations of an email succeed', async () => {
       const body = { email: `race-${randomUUID()}@example.com`, password: PASSWORD, displayName: 'Racer' };
-      const results = await Promise.all([post('/v1/auth/register', body), post('/v1/auth/register', body)]);
+      const results = await Promise.all([
+        http('POST', '/v1/auth/register', { body: body, remoteAddress: client() }),
+        http('POST', '/v1/auth/register', { body: body, remoteAddress: client() }),
+      ]);
       expect(results.map((r) => r.statusCode).sort()).toEqual([201, 409]);
     });
 
@@ -200,10 +195,8 @@ describe('auth service (real MySQL, real Kafka)', () => {
 
     it('behind a trusted proxy, one attacker locks out neither the victim nor anyone else', async () => {
       const viaProxy = (email: string, password: string, clientAddress: string) =>
-        app.inject({
-          method: 'POST',
-          url: '/v1/auth/login',
-          payload: { email, password },
+        http('POST', '/v1/auth/login', {
+          body: { email, password },
           remoteAddress: '127.0.0.1',
           headers: { 'x-forwarded-for': clientAddress },
         });
@@ -216,10 +209,8 @@ describe('auth service (real MySQL, real Kafka)', () => {
       expect((await viaProxy(victim.email, PASSWORD, client())).statusCode).toBe(200);
       expect((await viaProxy(bystander.email, PASSWORD, client())).statusCode).toBe(200);
       // A peer that is not a trusted proxy cannot choose its address with the header.
-      const forged = await app.inject({
-        method: 'POST',
-        url: '/v1/auth/login',
-        payload: { email: victim.email, password: PASSWORD },
+      const forged = await http('POST', '/v1/auth/login', {
+        body: { email: victim.email, password: PASSWORD },
         remoteAddress: attacker,
         headers: { 'x-forwarded-for': client() },
       });
@@ -231,32 +222,71 @@ describe('auth service (real MySQL, real Kafka)', () => {
     it('rotates: a refresh returns a new pair and spends the old refresh token', async () => {
       const { body } = await registerUser();
       const first = await sessionFor(body.email);
-      const second = await post('/v1/auth/refresh', { refreshToken: first.refreshToken });
+      const second = await http('POST', '/v1/auth/refresh', {
+        body: { refreshToken: first.refreshToken },
+        remoteAddress: client(),
+      });
       expect(second.statusCode).toBe(200);
       expect(second.json().refreshToken).not.toBe(first.refreshToken);
-      expect((await get('/v1/auth/me', second.json().accessToken)).statusCode).toBe(200);
+      expect((await http('GET', '/v1/auth/me', { token: second.json().accessToken })).statusCode).toBe(200);
     });
 
     it('revokes the whole family when a spent refresh token is presented again', async () => {
       const { body } = await registerUser();
       const first = await sessionFor(body.email);
-      const second = (await post('/v1/auth/refresh', { refreshToken: first.refreshToken })).json();
-      const reuse = await post('/v1/auth/refresh', { refreshToken: first.refreshToken });
+      const second = (
+        await http('POST', '/v1/auth/refresh', {
+          body: { refreshToken: first.refreshToken },
+          remoteAddress: client(),
+        })
+      ).json();
+      const reuse = await http('POST', '/v1/auth/refresh', {
+        body: { refreshToken: first.refreshToken },
+        remoteAddress: client(),
+      });
       expect(reuse.statusCode).toBe(401);
       expect(reuse.json()).toMatchObject({ code: 'AUTH.INVALID_REFRESH_TOKEN' });
       // The legitimate newer token of the same family is dead too.
-      expect((await post('/v1/auth/refresh', { refreshToken: second.refreshToken })).statusCode).toBe(401);
+      expect(
+        (
+          await http('POST', '/v1/auth/refresh', {
+            body: { refreshToken: second.refreshToken },
+            remoteAddress: client(),
+          })
+        ).statusCode,
+      ).toBe(401);
     });
 
     it('logs out with 204 and revokes the family', async () => {
       const { body } = await registerUser();
       const session = await sessionFor(body.email);
-      expect((await post('/v1/auth/logout', { refreshToken: session.refreshToken })).statusCode).toBe(204);
-      expect((await post('/v1/auth/refresh', { refreshToken: session.refreshToken })).statusCode).toBe(401);
+      expect(
+        (
+          await http('POST', '/v1/auth/logout', {
+            body: { refreshToken: session.refreshToken },
+            remoteAddress: client(),
+          })
+        ).statusCode,
+      ).toBe(204);
+      expect(
+        (
+          await http('POST', '/v1/auth/refresh', {
+            body: { refreshToken: session.refreshToken },
+            remoteAddress: client(),
+          })
+        ).statusCode,
+      ).toBe(401);
     });
 
     it('answers an unknown refresh token with 401', async () => {
-      expect((await post('/v1/auth/refresh', { refreshToken: 'made-up' })).statusCode).toBe(401);
+      expect(
+        (
+          await http('POST', '/v1/auth/refresh', {
+            body: { refreshToken: 'made-up' },
+            remoteAddress: client(),
+          })
+        ).statusCode,
+      ).toBe(401);
     });
   });
 
@@ -264,16 +294,16 @@ describe('auth service (real MySQL, real Kafka)', () => {
     it("returns the caller's profile for a valid token and 401 without one", async () => {
       const { res, body } = await registerUser();
       const { accessToken } = await sessionFor(body.email);
-      const me = await get('/v1/auth/me', accessToken);
+      const me = await http('GET', '/v1/auth/me', { token: accessToken });
       expect(me.statusCode).toBe(200);
       expect(me.json()).toEqual(res.json());
-      const anonymous = await get('/v1/auth/me');
+      const anonymous = await http('GET', '/v1/auth/me');
       expect(anonymous.statusCode).toBe(401);
       expect(anonymous.headers['content-type']).toMatch(/problem\+json/);
     });
 
     it('publishes every configured public key, with kid, and no private part', async () => {
-      const jwks = (await get('/.well-known/jwks.json')).json();
+      const jwks = (await http('GET', '/.well-known/jwks.json')).json();
       expect(jwks.keys).toHaveLength(2);
       for (const key of jwks.keys) {
         expect(key).toMatchObject({
@@ -289,7 +319,7 @@ describe('auth service (real MySQL, real Kafka)', () => {
 
     it('accepts a token signed by a retired key that is still published (rotation without downtime)', async () => {
       const { res } = await registerUser();
-      const jwks = (await get('/.well-known/jwks.json')).json();
+      const jwks = (await http('GET', '/.well-known/jwks.json')).json();
       const retiredKid = jwks.keys[1].kid;
       const token = await new SignJWT({ roles: ['customer'] })
         .setProtectedHeader({ alg: 'EdDSA', kid: retiredKid })
@@ -300,7 +330,7 @@ describe('auth service (real MySQL, real Kafka)', () => {
         .setExpirationTime('5m')
         .setJti(randomUUID())
         .sign(createPrivateKey(RETIRED_KEY));
-      expect((await get('/v1/auth/me', token)).statusCode).toBe(200);
+      expect((await http('GET', '/v1/auth/me', { token: token })).statusCode).toBe(200);
     });
   });
 
@@ -341,7 +371,7 @@ describe('auth service (real MySQL, real Kafka)', () => {
       ['an expired token', async () => sign({ exp: Math.floor(Date.now() / 1000) - 3600 })],
       ['another audience', async () => sign({ aud: 'someone-else' })],
     ])('%s', async (_name, forge) => {
-      const res = await get('/v1/auth/me', await forge());
+      const res = await http('GET', '/v1/auth/me', { token: await forge() });
       expect(res.statusCode).toBe(401);
       expect(res.headers['content-type']).toMatch(/problem\+json/);
     });
@@ -356,7 +386,7 @@ describe('auth service (real MySQL, real Kafka)', () => {
     it('ensures the configured admin at start-up, idempotently', async () => {
       expect(decodeJwt(adminToken).roles).toEqual(['customer', 'admin']);
       const again = await start(); // a second instance (a restart or another replica) changes nothing
-      await again.close();
+      await again.stop();
       const db = await createConnection(databaseUrl('auth'));
       const [rows] = await db.query('SELECT roles FROM app_user WHERE email = ?', [ADMIN.email]);
       await db.end();
@@ -366,32 +396,27 @@ describe('auth service (real MySQL, real Kafka)', () => {
     it('lists users page by page, newest first', async () => {
       await registerUser();
       await registerUser();
-      const page = (await get('/v1/users?page=1&limit=2', adminToken)).json();
+      const page = (await http('GET', '/v1/users?page=1&limit=2', { token: adminToken })).json();
       expect(page).toMatchObject({ page: 1, limit: 2, total: expect.any(Number) });
       expect(page.items).toHaveLength(2);
       expect(page.items[0].createdAt >= page.items[1].createdAt).toBe(true);
-      expect((await get('/v1/users?limit=101', adminToken)).statusCode).toBe(400);
+      expect((await http('GET', '/v1/users?limit=101', { token: adminToken })).statusCode).toBe(400);
     });
 
     it('refuses a customer (403) and an anonymous caller (401)', async () => {
       const { body } = await registerUser();
       const { accessToken } = await sessionFor(body.email);
-      const forbidden = await get('/v1/users', accessToken);
+      const forbidden = await http('GET', '/v1/users', { token: accessToken });
       expect(forbidden.statusCode).toBe(403);
       expect(forbidden.headers['content-type']).toMatch(/problem\+json/);
-      expect((await get('/v1/users')).statusCode).toBe(401);
+      expect((await http('GET', '/v1/users')).statusCode).toBe(401);
     });
 
     it('changes roles and emits UserRolesChanged', async () => {
       const { res } = await registerUser();
       const id = res.json().id;
-      const patch = (payload: object, target = id) =>
-        app.inject({
-          method: 'PATCH',
-          url: `/v1/users/${target}`,
-          payload,
-          headers: { authorization: `Bearer ${adminToken}` },
-        });
+      const patch = (body: object, target = id) =>
+        http('PATCH', `/v1/users/${target}`, { body, token: adminToken });
       const changed = await patch({ roles: ['customer', 'admin'] });
       expect(changed.statusCode).toBe(200);
       expect(changed.json().roles).toEqual(['customer', 'admin']);
@@ -416,9 +441,12 @@ describe('auth service (real MySQL, real Kafka)', () => {
     const { body } = await registerUser({ password: secret });
     await login(body.email, `${secret}-wrong`);
     const session = await sessionFor(body.email, secret);
-    await post('/v1/auth/refresh', { refreshToken: session.refreshToken });
-    await post('/v1/auth/register', { ...body, password: secret }); // 409, logged as a request
-    const text = logs.lines().join('\n');
+    await http('POST', '/v1/auth/refresh', {
+      body: { refreshToken: session.refreshToken },
+      remoteAddress: client(),
+    });
+    await http('POST', '/v1/auth/register', { body: { ...body, password: secret }, remoteAddress: client() }); // 409, logged as a request
+    const text = auth.logs.lines().join('\n');
     expect(text).toContain('/v1/auth/login'); // the capture works: request logs are there
     expect(text).not.toContain(secret);
     expect(text).not.toContain(session.refreshToken);
@@ -426,7 +454,7 @@ describe('auth service (real MySQL, real Kafka)', () => {
   });
 
   it('describes every route in OpenAPI with schemas and security requirements', async () => {
-    const doc = (await get('/docs-json')).json();
+    const doc = (await http('GET', '/docs-json')).json();
     const op = (path: string, method: string) => doc.paths[path]?.[method];
     for (const [path, method] of [
       ['/v1/auth/register', 'post'],
@@ -449,7 +477,7 @@ describe('auth service (real MySQL, real Kafka)', () => {
   });
 
   it('lists every error code it can answer in its OpenAPI document', async () => {
-    const document = (await get('/docs-json')).body;
+    const document = (await http('GET', '/docs-json')).body;
     const codes = [...domainErrorCodes(userErrors), ...domainErrorCodes(sessionErrors)];
     expect(codes).toHaveLength(5);
     for (const code of codes) expect(document).toContain(code);

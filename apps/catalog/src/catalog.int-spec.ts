@@ -12,7 +12,7 @@ import {
   TOPICS,
   type Product,
 } from '@shopflow/contracts';
-import { databaseUrl, eventually, EventPublisher, EventTap } from '@shopflow/testing';
+import { databaseUrl, eventually, EventPublisher, EventTap, type ServiceUnderTest } from '@shopflow/testing';
 import { startCatalog } from './test-support/catalog-under-test';
 import * as productErrors from './products/product.errors';
 import { domainErrorCodes } from '@shopflow/platform/service';
@@ -37,22 +37,14 @@ describe('catalog service (real MySQL, real Kafka)', () => {
   });
 
   const auth = (token?: string) => (token ? { authorization: `Bearer ${token}` } : {});
-  const request = (
-    method: 'GET' | 'POST' | 'PATCH' | 'DELETE',
-    url: string,
-    {
-      token,
-      payload,
-      headers = {},
-    }: { token?: string; payload?: object; headers?: Record<string, string> } = {},
-  ) => catalog.app.inject({ method, url, payload, headers: { ...auth(token), ...headers } });
+  const http: ServiceUnderTest['http'] = (...args) => catalog.http(...args);
   const admin = () => catalog.adminToken;
 
   /** A product with a unique SKU (and, by default, a category of its own so lists are predictable). */
   async function createProduct(overrides: Partial<Record<string, unknown>> = {}): Promise<Product> {
-    const res = await request('POST', '/v1/products', {
+    const res = await http('POST', '/v1/products', {
       token: admin(),
-      payload: {
+      body: {
         sku: `SKU-${randomUUID().slice(0, 13)}`,
         name: 'Mechanical keyboard',
         description: 'Clicky.',
@@ -66,7 +58,7 @@ describe('catalog service (real MySQL, real Kafka)', () => {
     expect(res.statusCode).toBe(201);
     return res.json();
   }
-  const product = async (id: string): Promise<Product> => (await request('GET', `/v1/products/${id}`)).json();
+  const product = async (id: string): Promise<Product> => (await http('GET', `/v1/products/${id}`)).json();
 
   describe('products', () => {
     it('creates a product (admin), serves it with its ETag, and publishes ProductCreated', async () => {
@@ -80,7 +72,7 @@ describe('catalog service (real MySQL, real Kafka)', () => {
         status: 'ACTIVE',
         version: 1,
       });
-      const res = await request('GET', `/v1/products/${created.id}`);
+      const res = await http('GET', `/v1/products/${created.id}`);
       expect(res.statusCode).toBe(200);
       expect(res.headers.etag).toBe('"1"');
       expect(res.json()).toEqual(created);
@@ -98,18 +90,18 @@ describe('catalog service (real MySQL, real Kafka)', () => {
     });
 
     it('answers 404 for an unknown id and 400 for a malformed one', async () => {
-      const missing = await request('GET', `/v1/products/${randomUUID()}`);
+      const missing = await http('GET', `/v1/products/${randomUUID()}`);
       expect(missing.statusCode).toBe(404);
       expect(missing.headers['content-type']).toMatch(/application\/problem\+json/);
       expect(missing.json()).toMatchObject({ status: 404, code: 'PRODUCT.NOT_FOUND' });
-      expect((await request('GET', '/v1/products/not-a-uuid')).statusCode).toBe(400);
+      expect((await http('GET', '/v1/products/not-a-uuid')).statusCode).toBe(400);
     });
 
     it('refuses a duplicate SKU with 409', async () => {
       const first = await createProduct();
-      const again = await request('POST', '/v1/products', {
+      const again = await http('POST', '/v1/products', {
         token: admin(),
-        payload: { sku: first.sku, name: 'Copy', category: 'x', priceCents: 1, currency: 'EUR' },
+        body: { sku: first.sku, name: 'Copy', category: 'x', priceCents: 1, currency: 'EUR' },
       });
       expect(again.statusCode).toBe(409);
       expect(again.json()).toMatchObject({ code: 'PRODUCT.SKU_TAKEN' });
@@ -125,9 +117,9 @@ describe('catalog service (real MySQL, real Kafka)', () => {
       [{ initialStock: -3 }, 'initialStock'],
       [{ unexpected: true }, 'unexpected'],
     ])('refuses an invalid product %o with 400 naming the field', async (override, field) => {
-      const res = await request('POST', '/v1/products', {
+      const res = await http('POST', '/v1/products', {
         token: admin(),
-        payload: {
+        body: {
           sku: `SKU-${randomUUID().slice(0, 8)}`,
           name: 'N',
           category: 'c',
@@ -143,30 +135,30 @@ describe('catalog service (real MySQL, real Kafka)', () => {
 
     it('updates with optimistic concurrency: the current version wins once, a stale one gets 409', async () => {
       const created = await createProduct();
-      const first = await request('PATCH', `/v1/products/${created.id}`, {
+      const first = await http('PATCH', `/v1/products/${created.id}`, {
         token: admin(),
-        payload: { priceCents: 7999, name: 'Keyboard v2' },
+        body: { priceCents: 7999, name: 'Keyboard v2' },
         headers: { 'if-match': '"1"' },
       });
       expect(first.statusCode).toBe(200);
       expect(first.headers.etag).toBe('"2"');
       expect(first.json()).toMatchObject({ priceCents: 7999, name: 'Keyboard v2', version: 2 });
 
-      const staleHeader = await request('PATCH', `/v1/products/${created.id}`, {
+      const staleHeader = await http('PATCH', `/v1/products/${created.id}`, {
         token: admin(),
-        payload: { priceCents: 1 },
+        body: { priceCents: 1 },
         headers: { 'if-match': '"1"' },
       });
       expect(staleHeader.statusCode).toBe(409);
       expect(staleHeader.json()).toMatchObject({ code: 'PRODUCT.VERSION_CONFLICT' });
-      const staleBody = await request('PATCH', `/v1/products/${created.id}`, {
+      const staleBody = await http('PATCH', `/v1/products/${created.id}`, {
         token: admin(),
-        payload: { priceCents: 1, version: 1 },
+        body: { priceCents: 1, version: 1 },
       });
       expect(staleBody.statusCode).toBe(409);
-      const withoutVersion = await request('PATCH', `/v1/products/${created.id}`, {
+      const withoutVersion = await http('PATCH', `/v1/products/${created.id}`, {
         token: admin(),
-        payload: { priceCents: 1 },
+        body: { priceCents: 1 },
       });
       expect(withoutVersion.statusCode).toBe(428);
       expect(await product(created.id)).toMatchObject({ priceCents: 7999, version: 2 });
@@ -179,9 +171,9 @@ describe('catalog service (real MySQL, real Kafka)', () => {
       const created = await createProduct();
       const results = await Promise.all(
         [100, 200].map((priceCents) =>
-          request('PATCH', `/v1/products/${created.id}`, {
+          http('PATCH', `/v1/products/${created.id}`, {
             token: admin(),
-            payload: { priceCents, version: 1 },
+            body: { priceCents, version: 1 },
           }),
         ),
       );
@@ -191,21 +183,15 @@ describe('catalog service (real MySQL, real Kafka)', () => {
 
     it('discontinues instead of deleting: still readable, no longer listed, ProductUpdated published', async () => {
       const created = await createProduct();
-      expect((await request('DELETE', `/v1/products/${created.id}`, { token: admin() })).statusCode).toBe(
-        204,
-      );
-      expect((await request('DELETE', `/v1/products/${created.id}`, { token: admin() })).statusCode).toBe(
-        204,
-      );
+      expect((await http('DELETE', `/v1/products/${created.id}`, { token: admin() })).statusCode).toBe(204);
+      expect((await http('DELETE', `/v1/products/${created.id}`, { token: admin() })).statusCode).toBe(204);
       expect(await product(created.id)).toMatchObject({ status: 'DISCONTINUED', version: 2 });
-      const list = await request('GET', `/v1/products?category=${created.category}`);
+      const list = await http('GET', `/v1/products?category=${created.category}`);
       expect(list.json()).toMatchObject({ items: [], total: 0 });
       await tap.waitFor(ProductUpdatedV1, (d) => d.productId === created.id && d.status === 'DISCONTINUED');
       // Discontinuing twice changed nothing the second time: one event, one version bump.
       expect(tap.events(ProductUpdatedV1, (d) => d.productId === created.id)).toHaveLength(1);
-      expect((await request('DELETE', `/v1/products/${randomUUID()}`, { token: admin() })).statusCode).toBe(
-        404,
-      );
+      expect((await http('DELETE', `/v1/products/${randomUUID()}`, { token: admin() })).statusCode).toBe(404);
     });
   });
 
@@ -217,15 +203,15 @@ describe('catalog service (real MySQL, real Kafka)', () => {
       ['DELETE', `/v1/products/${someId}`],
       ['POST', `/v1/products/${someId}/stock-adjustments`],
     ] as const)('%s %s: 401 without a token, 403 for a customer', async (method, url) => {
-      const anonymous = await request(method, url, { payload: {} });
+      const anonymous = await http(method, url, { body: {} });
       expect(anonymous.statusCode).toBe(401);
       expect(anonymous.headers['content-type']).toMatch(/application\/problem\+json/);
-      const customer = await request(method, url, { token: catalog.customerToken, payload: {} });
+      const customer = await http(method, url, { token: catalog.customerToken, body: {} });
       expect(customer.statusCode).toBe(403);
     });
 
     it('serves reads to anyone', async () => {
-      expect((await request('GET', '/v1/products')).statusCode).toBe(200);
+      expect((await http('GET', '/v1/products')).statusCode).toBe(200);
     });
   });
 
@@ -259,7 +245,7 @@ describe('catalog service (real MySQL, real Kafka)', () => {
       }
     });
     const list = async (query: string) => {
-      const res = await request('GET', `/v1/products?category=${category}&${query}`);
+      const res = await http('GET', `/v1/products?category=${category}&${query}`);
       expect(res.statusCode).toBe(200);
       return res.json() as { items: Product[]; total: number; page: number; limit: number };
     };
@@ -296,7 +282,7 @@ describe('catalog service (real MySQL, real Kafka)', () => {
       ['minPriceCents=500&maxPriceCents=100', 'minPriceCents'],
       ['color=red', 'color'],
     ])('refuses ?%s with 400 naming %s', async (query, field) => {
-      const res = await request('GET', `/v1/products?${query}`);
+      const res = await http('GET', `/v1/products?${query}`);
       expect(res.statusCode).toBe(400);
       expect(res.headers['content-type']).toMatch(/application\/problem\+json/);
       expect(res.json().errors.map((e: { field: string }) => e.field)).toContain(field);
@@ -306,9 +292,9 @@ describe('catalog service (real MySQL, real Kafka)', () => {
   describe('stock adjustments', () => {
     it('receives and writes off stock with an audit row per movement', async () => {
       const created = await createProduct({ initialStock: 5 });
-      const received = await request('POST', `/v1/products/${created.id}/stock-adjustments`, {
+      const received = await http('POST', `/v1/products/${created.id}/stock-adjustments`, {
         token: admin(),
-        payload: { delta: 20, reason: 'delivery' },
+        body: { delta: 20, reason: 'delivery' },
       });
       expect(received.statusCode).toBe(201);
       expect(received.json()).toMatchObject({
@@ -317,9 +303,9 @@ describe('catalog service (real MySQL, real Kafka)', () => {
         stockAvailable: 25,
         stockReserved: 0,
       });
-      const writtenOff = await request('POST', `/v1/products/${created.id}/stock-adjustments`, {
+      const writtenOff = await http('POST', `/v1/products/${created.id}/stock-adjustments`, {
         token: admin(),
-        payload: { delta: -25, reason: 'water damage' },
+        body: { delta: -25, reason: 'water damage' },
       });
       expect(writtenOff.json()).toMatchObject({ stockAvailable: 0 });
       const [rows] = await db.query(
@@ -338,9 +324,9 @@ describe('catalog service (real MySQL, real Kafka)', () => {
       const orderId = randomUUID();
       await placeOrder(orderId, [{ productId: created.id, quantity: 3 }]);
       await tap.waitFor(StockReservedV1, (d) => d.orderId === orderId);
-      const res = await request('POST', `/v1/products/${created.id}/stock-adjustments`, {
+      const res = await http('POST', `/v1/products/${created.id}/stock-adjustments`, {
         token: admin(),
-        payload: { delta: -2, reason: 'recount' },
+        body: { delta: -2, reason: 'recount' },
       });
       expect(res.statusCode).toBe(409);
       expect(res.json()).toMatchObject({ code: 'STOCK.BELOW_RESERVED' });
@@ -351,20 +337,20 @@ describe('catalog service (real MySQL, real Kafka)', () => {
       [{ delta: 0, reason: 'nothing' }, 'delta'],
       [{ delta: 1.5, reason: 'half' }, 'delta'],
       [{ delta: 1, reason: '' }, 'reason'],
-    ])('refuses %o with 400', async (payload, field) => {
+    ])('refuses %o with 400', async (body, field) => {
       const created = await createProduct();
-      const res = await request('POST', `/v1/products/${created.id}/stock-adjustments`, {
+      const res = await http('POST', `/v1/products/${created.id}/stock-adjustments`, {
         token: admin(),
-        payload,
+        body,
       });
       expect(res.statusCode).toBe(400);
       expect(res.json().errors.map((e: { field: string }) => e.field)).toContain(field);
     });
 
     it('answers 404 for an unknown product', async () => {
-      const res = await request('POST', `/v1/products/${randomUUID()}/stock-adjustments`, {
+      const res = await http('POST', `/v1/products/${randomUUID()}/stock-adjustments`, {
         token: admin(),
-        payload: { delta: 1, reason: 'found one' },
+        body: { delta: 1, reason: 'found one' },
       });
       expect(res.statusCode).toBe(404);
     });
@@ -417,7 +403,7 @@ describe('catalog service (real MySQL, real Kafka)', () => {
       const plenty = await createProduct({ initialStock: 10 });
       const scarce = await createProduct({ initialStock: 1 });
       const gone = await createProduct({ initialStock: 10 });
-      await request('DELETE', `/v1/products/${gone.id}`, { token: admin() });
+      await http('DELETE', `/v1/products/${gone.id}`, { token: admin() });
       const unknown = randomUUID();
 
       const rejectedId = randomUUID();
@@ -509,7 +495,7 @@ describe('catalog service (real MySQL, real Kafka)', () => {
         ]);
         expect(rows).toHaveLength(4);
       });
-      const metrics = (await request('GET', '/metrics')).body;
+      const metrics = (await http('GET', '/metrics')).body;
       expect(metrics).toMatch(/messaging_events_consumed_total\{[^}]*outcome="duplicate"[^}]*\} [1-9]/);
       expect(tap.events(StockReservedV1, (d) => d.orderId === orderId)).toHaveLength(1);
       expect(tap.events(StockReleasedV1, (d) => d.orderId === orderId)).toHaveLength(1);
@@ -535,7 +521,7 @@ describe('catalog service (real MySQL, real Kafka)', () => {
   });
 
   it('lists every error code it can answer in its OpenAPI document', async () => {
-    const document = (await request('GET', '/docs-json')).body;
+    const document = (await http('GET', '/docs-json')).body;
     for (const code of domainErrorCodes(productErrors)) expect(document).toContain(code);
     expect(domainErrorCodes(productErrors)).toContain('STOCK.BELOW_RESERVED');
   });

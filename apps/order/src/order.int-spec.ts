@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { createConnection, type Connection } from 'mysql2/promise';
 import {
   OrderCancelledV1,
@@ -14,16 +13,15 @@ import {
   UserRegisteredV1,
   type Order,
 } from '@shopflow/contracts';
-import { loadConfig } from '@shopflow/platform/config';
-import { createServiceApp, domainErrorCodes } from '@shopflow/platform/service';
+import { domainErrorCodes } from '@shopflow/platform/service';
 import {
-  captureLogger,
   databaseUrl,
   eventually,
   EventPublisher,
   EventTap,
-  serviceEnv,
+  startServiceUnderTest,
   TestIdentityProvider,
+  type ServiceUnderTest,
 } from '@shopflow/testing';
 import { AppModule } from './app.module';
 import { orderEnv } from './config/order.config';
@@ -35,7 +33,7 @@ import * as orderErrors from './orders/order.errors';
  */
 describe('order service (real MySQL, real Kafka)', () => {
   jest.setTimeout(90_000);
-  let app: NestFastifyApplication;
+  let orderService: ServiceUnderTest;
   let identity: TestIdentityProvider;
   let tap: EventTap;
   let publisher: EventPublisher;
@@ -46,39 +44,19 @@ describe('order service (real MySQL, real Kafka)', () => {
     publisher = EventPublisher.create();
     db = await createConnection(databaseUrl('order'));
     identity = await TestIdentityProvider.start();
-    const logs = captureLogger('order', 'warn');
-    const config = loadConfig(orderEnv, {
-      ...serviceEnv('order'),
-      ...identity.env,
-      ORDER_PENDING_TIMEOUT_MS: '60000',
-      ORDER_TIMEOUT_SWEEP_INTERVAL_MS: '200',
-    });
-    app = await createServiceApp({
+    orderService = await startServiceUnderTest({
       service: 'order',
-      module: AppModule.register(config, logs.logger),
-      logger: logs.logger,
+      schema: orderEnv,
+      env: { ...identity.env, ORDER_PENDING_TIMEOUT_MS: '60000', ORDER_TIMEOUT_SWEEP_INTERVAL_MS: '200' },
+      module: (config, logger) => AppModule.register(config, logger),
     });
-    await app.init();
-    await app.getHttpAdapter().getInstance().ready();
   });
   afterAll(async () => {
-    await app?.close();
+    await orderService?.stop();
     await Promise.all([identity?.close(), tap?.stop(), publisher?.close(), db?.end()]);
   });
 
-  const call = (
-    method: 'GET' | 'POST',
-    url: string,
-    token: string | undefined,
-    payload?: object,
-    headers: Record<string, string> = {},
-  ) =>
-    app.inject({
-      method,
-      url,
-      payload,
-      headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...headers },
-    });
+  const http: ServiceUnderTest['http'] = (...args) => orderService.http(...args);
 
   /** A customer with a token; registered (UserRegistered published) unless told otherwise. */
   async function customer({ registered = true } = {}) {
@@ -115,7 +93,7 @@ describe('order service (real MySQL, real Kafka)', () => {
   }
 
   const order = async (id: string, token: string): Promise<Order> =>
-    (await call('GET', `/v1/orders/${id}`, token)).json();
+    (await http('GET', `/v1/orders/${id}`, { token })).json();
   const untilStatus = (id: string, token: string, status: Order['status']) =>
     eventually(async () => {
       const current = await order(id, token);
@@ -128,11 +106,14 @@ describe('order service (real MySQL, real Kafka)', () => {
       const lamp = await product({ priceCents: 2500 });
       const bulb = await product({ priceCents: 399 });
       const me = await customer();
-      const res = await call('POST', '/v1/orders', me.token, {
-        lines: [
-          { productId: lamp.productId, quantity: 2 },
-          { productId: bulb.productId, quantity: 3 },
-        ],
+      const res = await http('POST', '/v1/orders', {
+        token: me.token,
+        body: {
+          lines: [
+            { productId: lamp.productId, quantity: 2 },
+            { productId: bulb.productId, quantity: 3 },
+          ],
+        },
       });
       expect(res.statusCode).toBe(202);
       const placed: Order = res.json();
@@ -173,8 +154,11 @@ describe('order service (real MySQL, real Kafka)', () => {
         expect(rows).toHaveLength(1);
       });
       const me = await customer();
-      const res = await call('POST', '/v1/orders', me.token, {
-        lines: [{ productId: lamp.productId, quantity: 1 }],
+      const res = await http('POST', '/v1/orders', {
+        token: me.token,
+        body: {
+          lines: [{ productId: lamp.productId, quantity: 1 }],
+        },
       });
       expect(res.json().totalCents).toBe(3000);
     });
@@ -195,7 +179,10 @@ describe('order service (real MySQL, real Kafka)', () => {
     ])('refuses %s with 422 naming the line', async (_label, lines, field) => {
       const lamp = await product();
       const me = await customer();
-      const res = await call('POST', '/v1/orders', me.token, { lines: lines(lamp.productId) });
+      const res = await http('POST', '/v1/orders', {
+        token: me.token,
+        body: { lines: lines(lamp.productId) },
+      });
       expect(res.statusCode).toBe(422);
       expect(res.headers['content-type']).toMatch(/application\/problem\+json/);
       expect(res.json()).toMatchObject({ status: 422, code: 'ORDER.INVALID' });
@@ -207,12 +194,15 @@ describe('order service (real MySQL, real Kafka)', () => {
       const usd = await product({ currency: 'USD' });
       const gone = await product({ status: 'DISCONTINUED' });
       const me = await customer();
-      const res = await call('POST', '/v1/orders', me.token, {
-        lines: [
-          { productId: eur.productId, quantity: 1 },
-          { productId: gone.productId, quantity: 1 },
-          { productId: usd.productId, quantity: 1 },
-        ],
+      const res = await http('POST', '/v1/orders', {
+        token: me.token,
+        body: {
+          lines: [
+            { productId: eur.productId, quantity: 1 },
+            { productId: gone.productId, quantity: 1 },
+            { productId: usd.productId, quantity: 1 },
+          ],
+        },
       });
       expect(res.statusCode).toBe(422);
       expect(res.json().errors).toEqual([
@@ -228,7 +218,7 @@ describe('order service (real MySQL, real Kafka)', () => {
         { lines: [{ productId: 'nope', quantity: 1 }] },
         { lines: [{ productId: randomUUID(), quantity: 'two' }] },
       ]) {
-        expect((await call('POST', '/v1/orders', me.token, payload)).statusCode).toBe(400);
+        expect((await http('POST', '/v1/orders', { token: me.token, body: payload })).statusCode).toBe(400);
       }
     });
 
@@ -238,30 +228,36 @@ describe('order service (real MySQL, real Kafka)', () => {
       const key = `retry-${randomUUID()}`;
       const body = { lines: [{ productId: lamp.productId, quantity: 1 }] };
       const [first, second] = await Promise.all([
-        call('POST', '/v1/orders', me.token, body, { 'idempotency-key': key }),
-        call('POST', '/v1/orders', me.token, body, { 'idempotency-key': key }),
+        http('POST', '/v1/orders', { token: me.token, body: body, headers: { 'idempotency-key': key } }),
+        http('POST', '/v1/orders', { token: me.token, body: body, headers: { 'idempotency-key': key } }),
       ]);
       expect([first.statusCode, second.statusCode]).toEqual([202, 202]);
       expect(second.json().id).toBe(first.json().id);
-      const third = await call('POST', '/v1/orders', me.token, body, { 'idempotency-key': key });
+      const third = await http('POST', '/v1/orders', {
+        token: me.token,
+        body: body,
+        headers: { 'idempotency-key': key },
+      });
       expect(third.json().id).toBe(first.json().id);
       const [rows] = await db.query('SELECT COUNT(*) AS n FROM customer_order WHERE customer_id = ?', [
         me.id,
       ]);
       expect(rows).toEqual([{ n: 1 }]);
 
-      const other = await call(
-        'POST',
-        '/v1/orders',
-        me.token,
-        { lines: [{ productId: lamp.productId, quantity: 2 }] },
-        { 'idempotency-key': key },
-      );
+      const other = await http('POST', '/v1/orders', {
+        token: me.token,
+        body: { lines: [{ productId: lamp.productId, quantity: 2 }] },
+        headers: { 'idempotency-key': key },
+      });
       expect(other.statusCode).toBe(422);
       expect(other.json()).toMatchObject({ code: 'ORDER.IDEMPOTENCY_KEY_REUSED' });
       // Keys belong to a customer: someone else's identical key is a new order.
       const stranger = await customer();
-      const theirs = await call('POST', '/v1/orders', stranger.token, body, { 'idempotency-key': key });
+      const theirs = await http('POST', '/v1/orders', {
+        token: stranger.token,
+        body: body,
+        headers: { 'idempotency-key': key },
+      });
       expect(theirs.statusCode).toBe(202);
       expect(theirs.json().id).not.toBe(first.json().id);
     });
@@ -271,8 +267,11 @@ describe('order service (real MySQL, real Kafka)', () => {
     async function placedOrder(quantity = 1) {
       const lamp = await product();
       const me = await customer();
-      const res = await call('POST', '/v1/orders', me.token, {
-        lines: [{ productId: lamp.productId, quantity }],
+      const res = await http('POST', '/v1/orders', {
+        token: me.token,
+        body: {
+          lines: [{ productId: lamp.productId, quantity }],
+        },
       });
       expect(res.statusCode).toBe(202);
       return { me, lamp, placed: res.json() as Order };
@@ -314,7 +313,7 @@ describe('order service (real MySQL, real Kafka)', () => {
         'catalog',
       );
       await untilStatus(placed.id, me.token, 'CONFIRMED');
-      const cancelled = await call('POST', `/v1/orders/${placed.id}/cancel`, me.token);
+      const cancelled = await http('POST', `/v1/orders/${placed.id}/cancel`, { token: me.token });
       expect(cancelled.statusCode).toBe(200);
       expect(cancelled.json().history.map((h: { status: string }) => h.status)).toEqual([
         'PENDING',
@@ -322,14 +321,16 @@ describe('order service (real MySQL, real Kafka)', () => {
         'CANCELLED',
       ]);
       await tap.waitFor(OrderCancelledV1, (d) => d.orderId === placed.id);
-      const again = await call('POST', `/v1/orders/${placed.id}/cancel`, me.token);
+      const again = await http('POST', `/v1/orders/${placed.id}/cancel`, { token: me.token });
       expect(again.statusCode).toBe(409);
       expect(again.json()).toMatchObject({ code: 'ORDER.NOT_CANCELLABLE' });
     });
 
     it('cancels a PENDING order; the reservation that arrives afterwards changes nothing and is recorded', async () => {
       const { me, lamp, placed } = await placedOrder();
-      expect((await call('POST', `/v1/orders/${placed.id}/cancel`, me.token)).statusCode).toBe(200);
+      expect((await http('POST', `/v1/orders/${placed.id}/cancel`, { token: me.token })).statusCode).toBe(
+        200,
+      );
       const late = await publisher.publish(
         StockReservedV1,
         { orderId: placed.id, lines: [{ productId: lamp.productId, quantity: 1 }] },
@@ -354,7 +355,9 @@ describe('order service (real MySQL, real Kafka)', () => {
         'catalog',
       );
       await untilStatus(placed.id, me.token, 'REJECTED');
-      expect((await call('POST', `/v1/orders/${placed.id}/cancel`, me.token)).statusCode).toBe(409);
+      expect((await http('POST', `/v1/orders/${placed.id}/cancel`, { token: me.token })).statusCode).toBe(
+        409,
+      );
     });
 
     it('rejects an order still PENDING after its deadline with reason timeout (OrderRejected)', async () => {
@@ -367,7 +370,7 @@ describe('order service (real MySQL, real Kafka)', () => {
       expect(rejected.history[1]).toMatchObject({ status: 'REJECTED', reason: 'timeout' });
       const [event] = await tap.waitFor(OrderRejectedV1, (d) => d.orderId === placed.id);
       expect(event!.data.reasons).toEqual(['timeout']);
-      const metrics = (await app.inject({ method: 'GET', url: '/metrics' })).body;
+      const metrics = (await http('GET', '/metrics')).body;
       expect(metrics).toMatch(/order_saga_outcomes_total\{[^}]*outcome="timed_out"[^}]*\} [1-9]/);
     });
   });
@@ -380,16 +383,22 @@ describe('order service (real MySQL, real Kafka)', () => {
       for (let i = 0; i < 3; i++)
         ids.push(
           (
-            await call('POST', '/v1/orders', me.token, {
-              lines: [{ productId: lamp.productId, quantity: 1 }],
+            await http('POST', '/v1/orders', {
+              token: me.token,
+              body: {
+                lines: [{ productId: lamp.productId, quantity: 1 }],
+              },
             })
           ).json().id,
         );
       const other = await customer();
-      await call('POST', '/v1/orders', other.token, { lines: [{ productId: lamp.productId, quantity: 1 }] });
+      await http('POST', '/v1/orders', {
+        token: other.token,
+        body: { lines: [{ productId: lamp.productId, quantity: 1 }] },
+      });
 
       await eventually(async () => {
-        const page = (await call('GET', '/v1/orders?limit=2', me.token)).json();
+        const page = (await http('GET', '/v1/orders?limit=2', { token: me.token })).json();
         expect(page).toMatchObject({ total: 3, page: 1, limit: 2 });
         expect(page.items.map((o: Order) => o.id)).toEqual([ids[2], ids[1]]);
         expect(page.items[0].customer).toEqual({
@@ -399,48 +408,60 @@ describe('order service (real MySQL, real Kafka)', () => {
         expect(page.items[0].history).toEqual([{ status: 'PENDING', at: expect.any(String) }]);
       });
       expect(
-        (await call('GET', '/v1/orders?page=2&limit=2', me.token)).json().items.map((o: Order) => o.id),
+        (await http('GET', '/v1/orders?page=2&limit=2', { token: me.token }))
+          .json()
+          .items.map((o: Order) => o.id),
       ).toEqual([ids[0]]);
     });
 
     it('lets an admin list everyone or one customer; a customer asking for another gets 403', async () => {
       const lamp = await product();
       const me = await customer();
-      await call('POST', '/v1/orders', me.token, { lines: [{ productId: lamp.productId, quantity: 1 }] });
+      await http('POST', '/v1/orders', {
+        token: me.token,
+        body: { lines: [{ productId: lamp.productId, quantity: 1 }] },
+      });
       const admin = await identity.token({ roles: ['customer', 'admin'] });
-      const theirs = (await call('GET', `/v1/orders?customerId=${me.id}`, admin)).json();
+      const theirs = (await http('GET', `/v1/orders?customerId=${me.id}`, { token: admin })).json();
       expect(theirs.total).toBe(1);
-      expect((await call('GET', '/v1/orders', admin)).json().total).toBeGreaterThan(1);
+      expect((await http('GET', '/v1/orders', { token: admin })).json().total).toBeGreaterThan(1);
       const stranger = await customer();
-      expect((await call('GET', `/v1/orders?customerId=${me.id}`, stranger.token)).statusCode).toBe(403);
+      expect(
+        (await http('GET', `/v1/orders?customerId=${me.id}`, { token: stranger.token })).statusCode,
+      ).toBe(403);
     });
 
     it("answers 404 for someone else's order, 200 for an admin, 401 without a token", async () => {
       const lamp = await product();
       const me = await customer({ registered: false });
       const placed = (
-        await call('POST', '/v1/orders', me.token, { lines: [{ productId: lamp.productId, quantity: 1 }] })
+        await http('POST', '/v1/orders', {
+          token: me.token,
+          body: { lines: [{ productId: lamp.productId, quantity: 1 }] },
+        })
       ).json();
       expect(placed.customer).toBeNull();
       const stranger = await customer();
-      expect((await call('GET', `/v1/orders/${placed.id}`, stranger.token)).statusCode).toBe(404);
-      expect((await call('POST', `/v1/orders/${placed.id}/cancel`, stranger.token)).statusCode).toBe(404);
+      expect((await http('GET', `/v1/orders/${placed.id}`, { token: stranger.token })).statusCode).toBe(404);
+      expect(
+        (await http('POST', `/v1/orders/${placed.id}/cancel`, { token: stranger.token })).statusCode,
+      ).toBe(404);
       const admin = await identity.token({ roles: ['customer', 'admin'] });
-      expect((await call('GET', `/v1/orders/${placed.id}`, admin)).statusCode).toBe(200);
+      expect((await http('GET', `/v1/orders/${placed.id}`, { token: admin })).statusCode).toBe(200);
       for (const [method, url] of [
         ['GET', '/v1/orders'],
         ['POST', '/v1/orders'],
         ['GET', `/v1/orders/${placed.id}`],
         ['POST', `/v1/orders/${placed.id}/cancel`],
       ] as const) {
-        const res = await call(method, url, undefined, method === 'POST' ? {} : undefined);
+        const res = await http(method, url, { body: method === 'POST' ? {} : undefined });
         expect(res.statusCode).toBe(401);
       }
     });
   });
 
   it('lists every error code it can answer in its OpenAPI document', async () => {
-    const document = (await call('GET', '/docs-json', undefined)).body;
+    const document = (await http('GET', '/docs-json')).body;
     for (const code of domainErrorCodes(orderErrors)) expect(document).toContain(code);
     expect(domainErrorCodes(orderErrors)).toHaveLength(5);
   });

@@ -1,32 +1,25 @@
-import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { loadConfig } from '@shopflow/platform/config';
-import { createServiceApp } from '@shopflow/platform/service';
-import { captureLogger, serviceEnv, TestIdentityProvider } from '@shopflow/testing';
+import { startServiceUnderTest, TestIdentityProvider } from '@shopflow/testing';
 import { AppModule } from '../app.module';
 import { catalogEnv } from '../config/catalog.config';
 
 /**
- * The catalog service in-process (app.inject), on the real test database and broker, trusting
- * tokens from a stand-in identity provider: admin and customer tokens are signed here.
+ * The catalog service in-process (startServiceUnderTest), trusting tokens from a stand-in identity
+ * provider: admin and customer tokens are signed here. Shared by the catalog's integration specs.
  */
 export async function startCatalog() {
   const identity = await TestIdentityProvider.start();
-  const logs = captureLogger('catalog', 'warn');
-  const config = loadConfig(catalogEnv, { ...serviceEnv('catalog'), ...identity.env });
-  const app: NestFastifyApplication = await createServiceApp({
+  const service = await startServiceUnderTest({
     service: 'catalog',
-    module: AppModule.register(config, logs.logger),
-    logger: logs.logger,
+    schema: catalogEnv,
+    env: identity.env,
+    module: (config, logger) => AppModule.register(config, logger),
   });
-  await app.init();
-  await app.getHttpAdapter().getInstance().ready();
   return {
-    app,
-    logs,
+    ...service,
     adminToken: await identity.token({ roles: ['customer', 'admin'] }),
     customerToken: await identity.token(),
     async stop() {
-      await app.close();
+      await service.stop();
       await identity.close();
     },
   };
