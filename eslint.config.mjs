@@ -22,7 +22,11 @@ const boundaries = {
       sourceTag: 'type:bench',
       onlyDependOnLibsWithTags: ['type:platform', 'type:testing', 'type:contracts'],
     },
-    { sourceTag: 'type:testing', onlyDependOnLibsWithTags: ['type:platform', 'type:contracts'] },
+    // The in-process service harness (service-testing) builds on the infrastructure helpers (testing).
+    {
+      sourceTag: 'type:testing',
+      onlyDependOnLibsWithTags: ['type:platform', 'type:contracts', 'type:testing'],
+    },
     { sourceTag: 'type:platform', onlyDependOnLibsWithTags: ['type:platform', 'type:contracts'] },
     {
       sourceTag: 'type:contracts',

@@ -7,11 +7,8 @@
 //     changes through the service, at a fixed rate), quiet and under the writes: ADR 0005's numbers.
 // Knobs: BENCH_SECONDS, BENCH_WARM_UP_SECONDS, BENCH_CONNECTIONS, BENCH_WRITES_PER_SECOND,
 // BENCH_POOL_SIZE, BENCH_SERVICE_NODE_OPTIONS.
-import { spawn, type ChildProcess } from 'node:child_process';
-import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { isDeepStrictEqual } from 'node:util';
 import { createConnection } from 'mysql2/promise';
 import { topicsCreatedBy } from '@shopflow/contracts';
 import { KafkajsBroker } from '@shopflow/platform/messaging';

@@ -2,7 +2,15 @@
 // `npm run db:migrate`: provisions the local schemas and users (idempotent), builds the services
 // and runs each one's own `migrate` command, exactly as a deployment's migration job does.
 import { join } from 'node:path';
-import { buildServices, InfraError, prepareDatabases, ROOT, run, SERVICES, step } from '../infra/local-infra.mjs';
+import {
+  buildServices,
+  InfraError,
+  prepareDatabases,
+  ROOT,
+  run,
+  SERVICES,
+  step,
+} from '../infra/local-infra.mjs';
 
 try {
   const urls = await prepareDatabases();

@@ -82,7 +82,9 @@ describe('module boundaries (ESLint with @nx/enforce-module-boundaries)', () => 
   });
 
   it('fails lint when production code imports the testing lib', () => {
-    expect(errors.testingInProduction.join('\n')).toMatch(/can only depend on libs tagged with "type:platform", "type:contracts"$/);
+    expect(errors.testingInProduction.join('\n')).toMatch(
+      /can only depend on libs tagged with "type:platform", "type:contracts"$/,
+    );
   });
 
   it('lets specs and test-support fixtures import the testing lib', () => {

@@ -12,7 +12,8 @@ import {
   TOPICS,
   type Product,
 } from '@shopflow/contracts';
-import { databaseUrl, eventually, EventPublisher, EventTap, type ServiceUnderTest } from '@shopflow/testing';
+import type { ServiceUnderTest } from '@shopflow/service-testing';
+import { databaseUrl, eventually, EventPublisher, EventTap } from '@shopflow/testing';
 import { startCatalog } from './test-support/catalog-under-test';
 import * as productErrors from './products/product.errors';
 import { domainErrorCodes } from '@shopflow/platform/service';
@@ -36,7 +37,6 @@ describe('catalog service (real MySQL, real Kafka)', () => {
     await Promise.all([catalog?.stop(), tap?.stop(), publisher?.close(), db?.end()]);
   });
 
-  const auth = (token?: string) => (token ? { authorization: `Bearer ${token}` } : {});
   const http: ServiceUnderTest['http'] = (...args) => catalog.http(...args);
   const admin = () => catalog.adminToken;
 

@@ -14,15 +14,8 @@ import {
   type Order,
 } from '@shopflow/contracts';
 import { domainErrorCodes } from '@shopflow/platform/service';
-import {
-  databaseUrl,
-  eventually,
-  EventPublisher,
-  EventTap,
-  startServiceUnderTest,
-  TestIdentityProvider,
-  type ServiceUnderTest,
-} from '@shopflow/testing';
+import { databaseUrl, eventually, EventPublisher, EventTap, TestIdentityProvider } from '@shopflow/testing';
+import { startServiceUnderTest, type ServiceUnderTest } from '@shopflow/service-testing';
 import { AppModule } from './app.module';
 import { orderEnv } from './config/order.config';
 import * as orderErrors from './orders/order.errors';

@@ -25,12 +25,6 @@ export { EventPublisher, EventTap } from './event-tap';
 export { TestIdentityProvider } from './security/test-identity-provider';
 export { tenThousandProductsSql } from './catalog-seed';
 export { ShopflowStack } from './stack/shopflow-stack';
-export {
-  startServiceUnderTest,
-  type HttpCall,
-  type HttpMethod,
-  type ServiceUnderTest,
-} from './service-under-test';
 export { IsolatedInfra } from './stack/isolated-infra';
 export { OutcomeTap, type FinalState, type Outcome } from './stack/outcome-tap';
 export { fuzzCases, UNDECLARED_PROPERTY, type FuzzCase, type OpenApiDocument } from './fuzz/openapi-fuzz';

@@ -1,4 +1,5 @@
-import { startServiceUnderTest, TestIdentityProvider } from '@shopflow/testing';
+import { startServiceUnderTest } from '@shopflow/service-testing';
+import { TestIdentityProvider } from '@shopflow/testing';
 import { AppModule } from '../app.module';
 import { catalogEnv } from '../config/catalog.config';
 

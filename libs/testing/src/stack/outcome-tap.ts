@@ -1,8 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import { randomUUID } from 'node:crypto';
+import { Kafka, logLevel, type Consumer, type KafkaMessage } from 'kafkajs';
 import { EVENT_HEADERS, TOPICS } from '@shopflow/contracts';
-import { KafkajsBroker, type ReceivedMessage } from '@shopflow/platform/messaging';
-import { createLogger } from '@shopflow/platform/observability';
 
 export type FinalState = 'CONFIRMED' | 'REJECTED';
 export interface Outcome {
@@ -19,7 +18,7 @@ export interface Outcome {
 export class OutcomeTap {
   private readonly arrived = new Map<string, Outcome>();
   private readonly waiting = new Map<string, (outcome: Outcome) => void>();
-  private readonly broker: KafkajsBroker;
+  private readonly consumer: Consumer;
   private started = false;
 
   constructor(
@@ -27,39 +26,42 @@ export class OutcomeTap {
     /** How long outcome() waits before it answers null: longer than the saga's own deadline. */
     private readonly timeoutMs = 40_000,
   ) {
-    const logger = createLogger({ service: 'outcome-tap', level: 'error' });
-    this.broker = new KafkajsBroker({ brokers, clientId: 'outcome-tap', logger });
+    const kafka = new Kafka({ brokers, clientId: 'outcome-tap', logLevel: logLevel.NOTHING });
+    this.consumer = kafka.consumer({ groupId: `outcome-tap-${randomUUID()}` });
   }
 
-  /** Idempotent. Call once the services created their topics. */
+  /** Idempotent. Call once the services created their topics; resolves when the tap has joined. */
   async start(): Promise<void> {
     if (this.started) return;
     this.started = true;
-    await this.broker.startConsumer({
-      groupId: `outcome-tap-${randomUUID()}`,
-      topics: [TOPICS.orderEvents.name],
-      // From the beginning, so nothing published between the group join and the first fetch is
-      // missed; order ids nobody waits for are only remembered.
-      fromBeginning: true,
+    const joined = new Promise<void>((resolve) =>
+      this.consumer.on(this.consumer.events.GROUP_JOIN, () => resolve()),
+    );
+    await this.consumer.connect();
+    // From the beginning, so nothing published between the group join and the first fetch is
+    // missed; order ids nobody waits for are only remembered.
+    await this.consumer.subscribe({ topics: [TOPICS.orderEvents.name], fromBeginning: true });
+    await this.consumer.run({
       partitionsConsumedConcurrently: 3,
-      handleBatch: async (messages, controls) => {
+      eachBatch: async ({ batch }) => {
         const at = performance.now();
-        for (const m of messages) this.receive(m, at);
-        await controls.commit(messages[messages.length - 1]!);
+        for (const message of batch.messages) this.receive(message, at);
       },
-    }).joined;
+    });
+    await joined;
   }
 
-  private receive(message: ReceivedMessage, at: number): void {
-    const type = message.headers[EVENT_HEADERS.type];
+  private receive(message: KafkaMessage, at: number): void {
+    const type = message.headers?.[EVENT_HEADERS.type]?.toString();
     const state = type === 'OrderConfirmed' ? 'CONFIRMED' : type === 'OrderRejected' ? 'REJECTED' : null;
-    if (!state || !message.key) return;
+    const orderId = message.key?.toString();
+    if (!state || !orderId) return;
     const outcome = { state, at } as const;
-    const resolve = this.waiting.get(message.key);
+    const resolve = this.waiting.get(orderId);
     if (resolve) {
-      this.waiting.delete(message.key);
+      this.waiting.delete(orderId);
       resolve(outcome);
-    } else this.arrived.set(message.key, outcome);
+    } else this.arrived.set(orderId, outcome);
   }
 
   /** The order's final state, or null when none came within the timeout. */
@@ -82,6 +84,6 @@ export class OutcomeTap {
   }
 
   async stop(): Promise<void> {
-    await this.broker.close();
+    await this.consumer.disconnect();
   }
 }

@@ -5,8 +5,7 @@ import type { ServiceName } from '@shopflow/contracts';
 import { loadConfig } from '@shopflow/platform/config';
 import type { Logger } from '@shopflow/platform/observability';
 import { createServiceApp } from '@shopflow/platform/service';
-import { captureLogger } from './capture-logger';
-import { serviceEnv } from './test-env';
+import { captureLogger, serviceEnv } from '@shopflow/testing';
 
 export type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'DELETE';
 
@@ -21,7 +20,8 @@ export interface HttpCall {
 }
 
 /**
- * One service in-process, as `main.js serve` builds it (its config schema over the test
+ * (A lib of its own, apart from libs/testing: it depends on platform/service, whose own tests use
+ * libs/testing.) One service in-process, as `main.js serve` builds it (its config schema over the test
  * environment, the shared platform app) but answering through `app.inject`: on the real test
  * database and broker, without a port. Every integration spec starts its service with this.
  */

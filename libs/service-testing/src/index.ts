@@ -1,0 +1,6 @@
+export {
+  startServiceUnderTest,
+  type HttpCall,
+  type HttpMethod,
+  type ServiceUnderTest,
+} from './service-under-test';
