@@ -1,4 +1,4 @@
-import { createPrivateKey, generateKeyPairSync, randomUUID } from 'node:crypto';
+import { createPrivateKey, generateKeyPairSync, randomBytes, randomUUID } from 'node:crypto';
 import { createConnection } from 'mysql2/promise';
 import { decodeJwt, decodeProtectedHeader, SignJWT } from 'jose';
 import { domainErrorCodes } from '@shopflow/platform/service';
@@ -21,10 +21,11 @@ describe('auth service (real MySQL, real Kafka)', () => {
   jest.setTimeout(60_000);
   let auth: ServiceUnderTest;
   let ip = 0;
-  // Each test its own client address, so the per-address login throttle of one never meets another
-  // (nor a previous run's, when the test database is reused).
-  const run = Math.floor(Math.random() * 250);
-  const client = () => `10.${run}.${Math.floor(++ip / 250)}.${ip % 250}`;
+  // Each request its own client address, so the per-address login throttle of one never meets
+  // another, nor a previous run's when the test database is reused: a unique-local IPv6 prefix with
+  // 48 random bits per run.
+  const run = randomBytes(6).toString('hex').match(/.{4}/g)!.join(':');
+  const client = () => `fd00:${run}::${(++ip).toString(16)}`;
 
   const env = {
     JWT_PRIVATE_KEYS: `${SIGNING_KEY}\n${RETIRED_KEY}`,
