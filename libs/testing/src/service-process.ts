@@ -15,16 +15,21 @@ export interface ServiceProcess {
   exited: Promise<number | string>;
 }
 
-/** Starts a built service (dist/apps/<name>/main.js) as its own process, exactly as it is deployed. */
+/**
+ * Starts a built service (dist/apps/<name>/main.js) as its own process, exactly as it is deployed.
+ * `from` runs a copy of the bundle elsewhere (an image's contents: the bundle beside its own
+ * production node_modules), with that folder as the working directory.
+ */
 export function spawnService(
   name: ServiceName,
   env: Record<string, string | undefined>,
   args: string[] = [],
+  { from }: { from?: string } = {},
 ): ServiceProcess {
-  const main = join(WORKSPACE, 'dist/apps', name, 'main.js');
+  const main = from ? join(from, 'main.js') : join(WORKSPACE, 'dist/apps', name, 'main.js');
   if (!existsSync(main)) throw new Error(`${main} is missing: build the services first (npm test does)`);
   const child = spawn(process.execPath, [main, ...args], {
-    cwd: WORKSPACE,
+    cwd: from ?? WORKSPACE,
     env: { PATH: process.env['PATH'], ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
