@@ -50,6 +50,8 @@ const KAFKA_TO_PINO = {
   [KafkaLogLevel.DEBUG]: 'debug',
 } as const;
 
+const BOUNDED_RETRIES_WARNING = 'Limiting retries for the idempotent producer may invalidate EoS guarantees';
+
 /** The kafkajs adapter behind the MessageBroker port. */
 export class KafkajsBroker implements MessageBroker {
   private readonly kafka: Kafka;
@@ -73,6 +75,10 @@ export class KafkajsBroker implements MessageBroker {
         () =>
         ({ level, log: entry }: LogEntry) => {
           const { message, ...rest } = entry;
+          // The bounded retries below are deliberate: a send that fails is sent again by the outbox
+          // relay, and the consumers' inbox drops the duplicate. Warning at every start would teach
+          // operators to ignore warnings.
+          if (message === BOUNDED_RETRIES_WARNING) return;
           const pinoLevel = KAFKA_TO_PINO[level as keyof typeof KAFKA_TO_PINO] ?? 'info';
           if (pinoLevel !== 'silent') log[pinoLevel](rest, message);
         },
