@@ -1,7 +1,9 @@
 import { STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { CORRELATION_HEADER } from '@shopflow/platform/observability';
 import { PROBLEM_CONTENT_TYPE, type ProblemDetails } from './problem-details';
+import { SECURITY_HEADERS } from './security-headers';
 
 const DETAILS: Record<string, string> = {
   FST_ERR_BAD_URL: 'The URL is not valid: a path segment is not well-formed percent-encoded UTF-8.',
@@ -27,7 +29,11 @@ export function answerFrameworkError(
     detail: DETAILS[error.code ?? ''] ?? 'The request is invalid.',
     correlationId: request.id,
   };
-  void reply.status(status).header('content-type', PROBLEM_CONTENT_TYPE).send(problem);
+  // No route, so no hooks: the headers every response carries are set here.
+  void reply
+    .status(status)
+    .headers({ ...SECURITY_HEADERS, [CORRELATION_HEADER]: request.id, 'content-type': PROBLEM_CONTENT_TYPE })
+    .send(problem);
 }
 
 /**
@@ -45,8 +51,11 @@ export function answerClientError(error: Error & { code?: string }, socket: Sock
     status,
     detail: 'The request could not be parsed.',
   });
+  const headers = Object.entries({ ...SECURITY_HEADERS, 'content-type': PROBLEM_CONTENT_TYPE })
+    .map(([name, value]) => `${name}: ${value}\r\n`)
+    .join('');
   socket.end(
-    `HTTP/1.1 ${status} ${title}\r\nContent-Type: ${PROBLEM_CONTENT_TYPE}\r\n` +
+    `HTTP/1.1 ${status} ${title}\r\n${headers}` +
       `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
   );
 }

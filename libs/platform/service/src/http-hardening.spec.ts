@@ -148,6 +148,11 @@ describe('hostile input and framework errors', () => {
     const tooLong = await app.inject({ method: 'GET', url: `/hardening/items/${'a'.repeat(2_000)}` });
     expectProblem(tooLong, 414);
     expect(tooLong.body).not.toContain('aaaa');
+    expect(tooLong.headers).toMatchObject({
+      'x-content-type-options': 'nosniff',
+      'cache-control': 'no-store',
+    });
+    expect(tooLong.headers['x-correlation-id']).toBeDefined();
     expectProblem(await app.inject({ method: 'GET', url: '/hardening/items/%E0%A4%A' }), 400);
   });
 
@@ -180,7 +185,8 @@ describe('hostile input and framework errors', () => {
         `GET /hardening/items/1 HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(20_000)}\r\n\r\n`,
       );
       expect(huge).toMatch(/^HTTP\/1\.1 431 /);
-      expect(huge).toContain('Content-Type: application/problem+json');
+      expect(huge.toLowerCase()).toContain('content-type: application/problem+json');
+      expect(huge.toLowerCase()).toContain('x-content-type-options: nosniff');
       const garbage = await raw('NOT HTTP AT ALL\r\n\r\n');
       expect(garbage).toMatch(/^HTTP\/1\.1 400 /);
       expect(garbage).toContain('"status":400');
