@@ -31,7 +31,9 @@ export function createDataSource({
     poolSize,
     // With TLS the server's certificate must chain to the CA (or a system CA) and name the host:
     // an encrypted connection to an impostor is no better than a plaintext one.
-    ssl: tls ? { ca: tls.ca, rejectUnauthorized: true } : undefined,
+    // mysql2 checks the name only with verifyIdentity; without it any certificate the CA signed passes.
+    // (For an IP address mysql2 checks the name "localhost": give the host by name in production.)
+    ssl: tls ? { ca: tls.ca, rejectUnauthorized: true, verifyIdentity: true } : undefined,
     entities,
     migrations,
     migrationsTableName: 'schema_migrations',

@@ -66,6 +66,24 @@ describe('MySQL over TLS (real MariaDB)', () => {
     expect(status.Value).toMatch(/^TLS_|^ECDHE|AES/);
   });
 
+  it('refuses a certificate the same CA signed for another host name', async () => {
+    const elsewhere = await certs.issue('elsewhere', ['DNS:db.elsewhere.test']);
+    const misnamed = await PrivateMariaDb.start({ ca: certs.caCert, ...elsewhere });
+    try {
+      await expect(
+        connect(
+          { DATABASE_SSL: 'true', DATABASE_SSL_CA_FILE: certs.caCert },
+          `mysql://root@localhost:${misnamed.port}/mysql`,
+        ),
+      ).rejects.toMatchObject({
+        code: 'HANDSHAKE_SSL_ERROR',
+        message: expect.stringMatching(/does not match certificate's altnames/),
+      });
+    } finally {
+      await misnamed.stop();
+    }
+  });
+
   it('is refused without TLS: the provisioned user is REQUIRE SSL', async () => {
     await expect(connect({})).rejects.toMatchObject({ code: 'ER_ACCESS_DENIED_ERROR' });
   });

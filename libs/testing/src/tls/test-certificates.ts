@@ -34,7 +34,7 @@ export class TestCertificates {
   }
   readonly keystorePassword = 'test-keystore-password';
 
-  static async generate(): Promise<TestCertificates> {
+  static async generate(names = ['IP:127.0.0.1', 'DNS:localhost']): Promise<TestCertificates> {
     const certs = new TestCertificates(mkdtempSync(join(tmpdir(), 'shopflow-tls-')));
     const run = (args: string[]) => openssl(args, certs.dir);
     const selfSignedCa = (name: string) =>
@@ -43,19 +43,30 @@ export class TestCertificates {
         ...['-subj', `/CN=${name}`, '-keyout', `${name}.key`, '-out', `${name}.crt`],
       ]);
     await Promise.all([selfSignedCa('ca'), selfSignedCa('other-ca')]);
-    await run([
-      ...['req', '-newkey', 'rsa:2048', '-nodes', '-subj', '/CN=localhost'],
-      ...['-keyout', 'server.key', '-out', 'server.csr'],
-    ]);
-    await run([
-      ...['x509', '-req', '-in', 'server.csr', '-CA', 'ca.crt', '-CAkey', 'ca.key', '-CAcreateserial'],
-      ...['-days', '1', '-out', 'server.crt', '-extfile', writeExtensions(certs.dir)],
-    ]);
+    await certs.issue('server', names);
     await run([
       ...['pkcs12', '-export', '-in', 'server.crt', '-inkey', 'server.key', '-name', 'server'],
       ...['-out', 'server.p12', '-passout', `pass:${certs.keystorePassword}`],
     ]);
     return certs;
+  }
+
+  /**
+   * Another server certificate from the same CA, as `<name>.crt` and `<name>.key`: to prove that a
+   * client checks the name, not only the signature. Its common name matches no host, so a client
+   * cannot fall back to it.
+   */
+  async issue(name: string, names: string[]): Promise<{ cert: string; key: string }> {
+    const run = (args: string[]) => openssl(args, this.dir);
+    await run([
+      ...['req', '-newkey', 'rsa:2048', '-nodes', '-subj', '/CN=shopflow test server'],
+      ...['-keyout', `${name}.key`, '-out', `${name}.csr`],
+    ]);
+    await run([
+      ...['x509', '-req', '-in', `${name}.csr`, '-CA', 'ca.crt', '-CAkey', 'ca.key', '-CAcreateserial'],
+      ...['-days', '1', '-out', `${name}.crt`, '-extfile', writeExtensions(this.dir, names)],
+    ]);
+    return { cert: join(this.dir, `${name}.crt`), key: join(this.dir, `${name}.key`) };
   }
 
   remove(): void {
@@ -64,8 +75,8 @@ export class TestCertificates {
 }
 
 /** The server certificate's names: clients check the host they dialled against these. */
-function writeExtensions(dir: string): string {
+function writeExtensions(dir: string, names: string[]): string {
   const path = join(dir, 'server.ext');
-  writeFileSync(path, 'subjectAltName=IP:127.0.0.1,DNS:localhost\nextendedKeyUsage=serverAuth,clientAuth\n');
+  writeFileSync(path, `subjectAltName=${names.join(',')}\nextendedKeyUsage=serverAuth,clientAuth\n`);
   return path;
 }
