@@ -21,11 +21,11 @@ describe('auth service (real MySQL, real Kafka)', () => {
   jest.setTimeout(60_000);
   let auth: ServiceUnderTest;
   let ip = 0;
-  // Each request its own client address, so the per-address login throttle of one never meets
-  // another, nor a previous run's when the test database is reused: a unique-local IPv6 prefix with
-  // 48 random bits per run.
-  const run = randomBytes(6).toString('hex').match(/.{4}/g)!.join(':');
-  const client = () => `fd00:${run}::${(++ip).toString(16)}`;
+  // Each request its own client network (the throttle counts an IPv6 /64 as one client), so the
+  // per-address limit of one never meets another, nor a previous run's when the test database is
+  // reused: a unique-local prefix with 32 random bits per run, then a counter.
+  const run = randomBytes(4).toString('hex').match(/.{4}/g)!.join(':');
+  const client = () => `fd00:${run}:${(++ip).toString(16)}::1`;
 
   const env = {
     JWT_PRIVATE_KEYS: `${SIGNING_KEY}\n${RETIRED_KEY}`,
@@ -174,6 +174,14 @@ describe('auth service (real MySQL, real Kafka)', () => {
       expect(Number(throttled.headers['retry-after'])).toBeGreaterThan(0);
       expect(throttled.json()).toMatchObject({ code: 'AUTH.TOO_MANY_ATTEMPTS' });
       expect((await login(body.email, PASSWORD)).statusCode).toBe(200);
+    });
+
+    it('counts spellings the database treats as one account as that account (ádá@ is ada@)', async () => {
+      const { body } = await registerUser({ email: `ada-${randomUUID()}@example.com` });
+      const guesser = client();
+      for (let i = 0; i < 3; i++) expect((await login(body.email, WRONG, guesser)).statusCode).toBe(401);
+      const respelled = body.email.replace('ada-', 'ÁDÁ-');
+      expect((await login(respelled, PASSWORD, guesser)).statusCode).toBe(429);
     });
 
     it('refuses an account guessed at from many addresses, the backstop', async () => {

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { isIPv6 } from 'node:net';
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { AuthSettings } from '../config/auth-settings';
@@ -12,14 +13,36 @@ export type ThrottleSubject = { kind: 'client' | 'account' | 'address'; value: s
  * - account: this account from anywhere, a high backstop against guessing spread over many addresses.
  * - address: any account from this address, a high limit against credential stuffing.
  */
-export function throttleSubjects(email: string, address: string): ThrottleSubject[] {
-  // Hashed: an email (254) and an IPv6 address together would not fit the subject column.
-  const client = createHash('sha256').update(`${email}\n${address}`).digest('hex');
+export function throttleSubjects(account: string, address: string): ThrottleSubject[] {
+  const network = addressNetwork(address);
+  // Hashed: an account key and an address together would not fit the subject column.
+  const client = createHash('sha256').update(`${account}\n${network}`).digest('hex');
   return [
     { kind: 'client', value: client },
-    { kind: 'account', value: email },
-    { kind: 'address', value: address },
+    { kind: 'account', value: account },
+    { kind: 'address', value: network },
   ];
+}
+
+/**
+ * What counts as one client address: an IPv4 address (also when IPv4-mapped), or an IPv6 /64, the
+ * smallest network a provider hands out; counting single IPv6 addresses would give one host
+ * 2^64 fresh budgets.
+ */
+export function addressNetwork(address: string): string {
+  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address);
+  if (mapped) return mapped[1]!;
+  if (!isIPv6(address)) return address;
+  const [head = '', tail] = address.toLowerCase().split('::');
+  const groups = head ? head.split(':') : [];
+  if (tail !== undefined) {
+    const rest = tail ? tail.split(':') : [];
+    groups.push(...Array<string>(8 - groups.length - rest.length).fill('0'), ...rest);
+  }
+  return `${groups
+    .slice(0, 4)
+    .map((g) => g.replace(/^0+(?=.)/, ''))
+    .join(':')}::/64`;
 }
 
 /**

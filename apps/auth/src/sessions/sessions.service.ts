@@ -35,12 +35,14 @@ export class SessionsService {
 
   async login(email: string, password: string, clientAddress: string): Promise<TokenPair> {
     const normalized = normalizeEmail(email);
-    const subjects = throttleSubjects(normalized, clientAddress);
+    const user = await this.dataSource.getRepository(User).findOneBy({ email: normalized });
+    // Counted per user, not per spelling: the email column's collation finds `ádá@…` and `ada@…`
+    // alike, so a spelling-keyed counter would give each spelling its own budget.
+    const subjects = throttleSubjects(user ? `user:${user.id}` : normalized, clientAddress);
     const wait = await this.throttle.retryAfterSeconds(subjects);
     if (wait > 0) {
       throw new TooManyLoginAttempts(wait);
     }
-    const user = await this.dataSource.getRepository(User).findOneBy({ email: normalized });
     // An unknown email still costs one argon2 verification, so timing does not reveal accounts.
     if (!(await this.hasher.verify(user?.passwordHash, password)) || !user) {
       await this.throttle.recordFailure(subjects);
