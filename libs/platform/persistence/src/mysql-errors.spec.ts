@@ -11,6 +11,15 @@ describe('MySQL error classification', () => {
     expect(mysqlErrorCode({ code: 1062 })).toBeUndefined();
   });
 
+  it('treats a connection mysql2 marked fatal as unavailable, whatever its message', () => {
+    const closed = Object.assign(new Error("Can't add new command when connection is in closed state"), {
+      fatal: true,
+    });
+    expect(isDatabaseUnavailable(closed)).toBe(true);
+    expect(isDatabaseUnavailable({ driverError: closed })).toBe(true);
+    expect(isDatabaseUnavailable(new Error('Duplicate entry'))).toBe(false);
+  });
+
   it.each([
     ['ER_DUP_ENTRY', 'duplicate'],
     ['ER_LOCK_DEADLOCK', 'contention'],

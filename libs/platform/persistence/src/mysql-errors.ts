@@ -19,7 +19,9 @@ export function isLockContention(error: unknown): boolean {
 
 /**
  * The database (or the way to it) is down or refusing, not the statement wrong: retry later, never
- * dead-letter a message or blame the caller for it.
+ * dead-letter a message or blame the caller for it. The socket codes are Node's, so a broker's
+ * connection error (kafkajs carries them too) reads as unavailable as well, which is what the
+ * consumer wants: both mean "not the message's fault".
  */
 const UNAVAILABLE = new Set([
   'ECONNREFUSED',
@@ -31,5 +33,9 @@ const UNAVAILABLE = new Set([
   'ER_SERVER_SHUTDOWN',
 ]);
 
-export const isDatabaseUnavailable = (error: unknown): boolean =>
-  UNAVAILABLE.has(mysqlErrorCode(error) ?? '');
+export function isDatabaseUnavailable(error: unknown): boolean {
+  if (UNAVAILABLE.has(mysqlErrorCode(error) ?? '')) return true;
+  // A connection mysql2 has given up on throws on every later query, with no code but `fatal`.
+  const e = error as { fatal?: unknown; driverError?: { fatal?: unknown } } | null;
+  return e?.fatal === true || e?.driverError?.fatal === true;
+}

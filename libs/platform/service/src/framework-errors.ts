@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
 import type { FastifyReply, FastifyRequest } from 'fastify';
@@ -20,13 +21,18 @@ export function answerFrameworkError(
   request: FastifyRequest,
   reply: FastifyReply,
 ): void {
+  // The errors Fastify routes here are the client's (bad URL, 414), but one is its own (an async
+  // route constraint that threw): that stays a 5xx, with nothing of it shown.
   const status =
-    error.statusCode && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 400;
+    error.statusCode && error.statusCode >= 400 && error.statusCode < 600 ? error.statusCode : 400;
   const problem: ProblemDetails = {
     type: 'about:blank',
     title: STATUS_CODES[status] ?? 'Bad Request',
     status,
-    detail: DETAILS[error.code ?? ''] ?? 'The request is invalid.',
+    detail:
+      status >= 500
+        ? 'An unexpected error occurred.'
+        : (DETAILS[error.code ?? ''] ?? 'The request is invalid.'),
     correlationId: request.id,
   };
   // No route, so no hooks: the headers every response carries are set here.
@@ -45,13 +51,20 @@ export function answerClientError(error: Error & { code?: string }, socket: Sock
   const status =
     error.code === 'HPE_HEADER_OVERFLOW' ? 431 : error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : 400;
   const title = STATUS_CODES[status] ?? 'Bad Request';
+  // No request was parsed, so none brought an id: one is made, for a caller to quote.
+  const correlationId = randomUUID();
   const body = JSON.stringify({
     type: 'about:blank',
     title,
     status,
     detail: 'The request could not be parsed.',
+    correlationId,
   });
-  const headers = Object.entries({ ...SECURITY_HEADERS, 'content-type': PROBLEM_CONTENT_TYPE })
+  const headers = Object.entries({
+    ...SECURITY_HEADERS,
+    [CORRELATION_HEADER]: correlationId,
+    'content-type': PROBLEM_CONTENT_TYPE,
+  })
     .map(([name, value]) => `${name}: ${value}\r\n`)
     .join('');
   socket.end(

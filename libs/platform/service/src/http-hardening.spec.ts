@@ -144,6 +144,16 @@ describe('hostile input and framework errors', () => {
     expect(seenByValidators.some((s) => s.length > 20)).toBe(false);
   });
 
+  it('answers a body of 60,000 unknown properties with one short 400, not one error per key', async () => {
+    const payload = JSON.stringify(
+      Object.fromEntries(Array.from({ length: 60_000 }, (_, i) => [`k${i}`, 1])),
+    );
+    const res = await app.inject({ method: 'POST', url: '/hardening', headers: json, payload });
+    expectProblem(res, 400);
+    expect(res.body.length).toBeLessThan(1_000);
+    expect(res.json().errors).toEqual([{ field: 'body', message: 'must not have more than 100 properties' }]);
+  });
+
   it('gives the 414 of an oversized path parameter and the 400 of a bad URL problem bodies', async () => {
     const tooLong = await app.inject({ method: 'GET', url: `/hardening/items/${'a'.repeat(2_000)}` });
     expectProblem(tooLong, 414);
@@ -203,6 +213,9 @@ describe('hostile input and framework errors', () => {
       expect(res.headers['content-security-policy']).toContain("frame-ancestors 'none'");
       expect(res.headers['x-powered-by']).toBeUndefined();
     }
+    // Only Swagger UI itself is exempt from the policy, not whatever starts with /docs.
+    const lookalike = await app.inject({ method: 'GET', url: '/docsfoo' });
+    expect(lookalike.headers['content-security-policy']).toContain("default-src 'none'");
     const cacheable = await app.inject({ method: 'GET', url: '/hardening/cacheable' });
     expect(cacheable.headers['cache-control']).toBe('public, max-age=60');
   });

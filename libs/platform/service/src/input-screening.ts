@@ -7,6 +7,8 @@ export const DEFAULT_MAX_STRING_LENGTH = 1_000;
 /** Property names are identifiers; a long one is an attack on whatever echoes it. */
 const MAX_KEY_LENGTH = 100;
 const MAX_DEPTH = 16;
+/** No DTO has this many properties; 100,000 unknown keys would each earn a "should not exist". */
+const MAX_PROPERTIES = 100;
 /** One rejected field tells the client enough; a million of them would be work for nobody. */
 const MAX_ERRORS = 20;
 
@@ -77,7 +79,10 @@ export function screenInput(value: unknown, type?: Class, name = 'body'): FieldE
       return;
     }
     const shape = owner ? shapeOf(owner) : undefined;
-    for (const [key, child] of Object.entries(node)) {
+    const entries = Object.entries(node);
+    if (entries.length > MAX_PROPERTIES)
+      return fail(field, `must not have more than ${MAX_PROPERTIES} properties`);
+    for (const [key, child] of entries) {
       const path = field ? `${field}.${key}` : key;
       if (!key.isWellFormed() || key.length > MAX_KEY_LENGTH) {
         fail(field, 'has a property name that is not a well-formed identifier');

@@ -11,13 +11,14 @@ export const SECURITY_HEADERS = {
   'content-security-policy': "default-src 'none'; frame-ancestors 'none'",
 } as const;
 
-/** On every response; a route may allow caching, and Swagger UI (/docs) keeps its own policy. */
-export function installSecurityHeaders(fastify: FastifyInstance): void {
+/** On every response; a route may allow caching, and Swagger UI (/docs), when served, keeps its own policy. */
+export function installSecurityHeaders(fastify: FastifyInstance, { docs }: { docs: boolean }): void {
+  const swaggerUi = (url: string) => docs && (url === '/docs' || url.startsWith('/docs/'));
   fastify.addHook('onSend', (request, reply, payload, done) => {
     void reply.header('x-content-type-options', SECURITY_HEADERS['x-content-type-options']);
     if (!reply.hasHeader('cache-control'))
       void reply.header('cache-control', SECURITY_HEADERS['cache-control']);
-    if (!request.url.startsWith('/docs'))
+    if (!swaggerUi(request.url.split('?')[0]!))
       void reply.header('content-security-policy', SECURITY_HEADERS['content-security-policy']);
     done(null, payload);
   });

@@ -66,7 +66,7 @@ export async function createServiceApp({
   const fastify = app.getHttpAdapter().getInstance();
   // The API speaks JSON only: any other body is a 415, not a string handed to a DTO validator.
   fastify.removeContentTypeParser('text/plain');
-  installSecurityHeaders(fastify);
+  installSecurityHeaders(fastify, { docs });
   fastify.addHook('onRequest', (request, reply, done) => {
     void reply.header(CORRELATION_HEADER, request.id);
     runWithCorrelationId(request.id, done);
