@@ -50,6 +50,14 @@ export interface FuzzTarget {
   readIds?: Record<string, string>;
   /** The Authorization header of a caller allowed to reach the operation's validation. */
   authorization(path: string): string | undefined;
+  /**
+   * A valid body that still cannot change anything (`PATCH /v1/products/{id}` of a product that
+   * does not exist, an order for an unknown product), by `METHOD /path/template`. The path, query
+   * and header cases of those operations send it, so the handler itself meets the hostile part:
+   * a header the handler parses (If-Match, Idempotency-Key) is never reached behind a body the
+   * validation pipe already refused.
+   */
+  harmlessBodies?: Record<string, unknown>;
 }
 
 /**
@@ -85,6 +93,8 @@ export function fuzzCases(document: OpenApiDocument, target: FuzzTarget): FuzzCa
         ...(authorization ? { authorization } : {}),
         ...(plausible ? { 'content-type': 'application/json' } : {}),
       });
+      const harmless = target.harmlessBodies?.[`${method} ${template}`];
+      const reachingHandler = harmless === undefined ? {} : { body: JSON.stringify(harmless) };
       const add = (label: string, change: Partial<FuzzCase>) =>
         cases.push({
           label: `${method} ${template} ${label}`,
@@ -98,7 +108,8 @@ export function fuzzCases(document: OpenApiDocument, target: FuzzTarget): FuzzCa
         });
 
       for (const name of pathParams)
-        for (const id of ODD_IDS) add(`path.${name}=${id.slice(0, 40)}`, { path: pathWith({ [name]: id }) });
+        for (const id of ODD_IDS)
+          add(`path.${name}=${id.slice(0, 40)}`, { ...reachingHandler, path: pathWith({ [name]: id }) });
 
       for (const { name } of parameters.filter((p) => p.in === 'query')) {
         const queries = [
@@ -108,7 +119,8 @@ export function fuzzCases(document: OpenApiDocument, target: FuzzTarget): FuzzCa
           `${name}[a]=1`,
           `${name}[__proto__]=1`,
         ];
-        for (const query of queries) add(`query ${query.slice(0, 40)}`, { path: `${pathWith()}?${query}` });
+        for (const query of queries)
+          add(`query ${query.slice(0, 40)}`, { ...reachingHandler, path: `${pathWith()}?${query}` });
       }
       add('query __proto__', { path: `${pathWith()}?__proto__=1&constructor[prototype]=1` });
 
@@ -135,7 +147,10 @@ export function fuzzCases(document: OpenApiDocument, target: FuzzTarget): FuzzCa
       ];
       for (const header of headerNames)
         for (const value of HOSTILE_HEADERS[header] ?? [])
-          add(`header ${header}: ${value.slice(0, 40)}`, { headers: { ...baseHeaders(), [header]: value } });
+          add(`header ${header}: ${value.slice(0, 40)}`, {
+            ...reachingHandler,
+            headers: { ...baseHeaders(), [header]: value },
+          });
     }
   }
   return cases;
