@@ -43,7 +43,11 @@ describe('tracing, end to end', () => {
         );
         if (!trace) throw new Error(`no trace of an accepted POST /v1/orders among ${traces.length}`);
         const all = await zipkin.trace(trace[0]!.traceId);
+        // Each service exports its spans in its own batches: wait until both services' are in.
+        expect(named(all, 'process order.events', 'catalog')).toHaveLength(1);
+        expect(named(all, 'send catalog.stock-events', 'catalog')).toHaveLength(1);
         expect(named(all, 'process catalog.stock-events', 'order')).toHaveLength(1);
+        expect(named(all, 'create order.events', 'order')).toHaveLength(2);
         return all;
       },
       { timeoutMs: 60_000, intervalMs: 500 },
