@@ -1,6 +1,1 @@
-export {
-  startServiceUnderTest,
-  type HttpCall,
-  type HttpMethod,
-  type ServiceUnderTest,
-} from './service-under-test';
+export { startServiceUnderTest, type ServiceUnderTest } from './service-under-test';

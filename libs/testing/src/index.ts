@@ -27,7 +27,7 @@ export { tenThousandProductsSql } from './catalog-seed';
 export { ShopflowStack } from './stack/shopflow-stack';
 export { IsolatedInfra } from './stack/isolated-infra';
 export { OutcomeTap, type FinalState, type Outcome } from './stack/outcome-tap';
-export { fuzzCases, UNDECLARED_PROPERTY, type FuzzCase, type OpenApiDocument } from './fuzz/openapi-fuzz';
+export { fuzzCases, type FuzzCase, type OpenApiDocument } from './fuzz/openapi-fuzz';
 export { databaseFingerprint, fuzzProblem, sendFuzzCases, type FuzzOutcome } from './fuzz/fuzz-runner';
 export { RECOVERY_SCENARIOS, runRecoveryScenario, type RecoveryReport } from './stack/recovery-scenarios';
 export {

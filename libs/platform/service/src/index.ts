@@ -12,11 +12,5 @@ export { createServiceApp, type ServiceAppOptions } from './service-app';
 export { installGracefulShutdown, startService, type StartOptions } from './start-service';
 export { describeConfig, runService, type ServiceDefinition } from './run-service';
 export { PageQueryDto } from './page-query.dto';
-export {
-  domainError,
-  DomainError,
-  domainErrorCodes,
-  type DomainErrorDetails,
-  type DomainErrorKind,
-} from './domain-error';
+export { domainError, DomainError, domainErrorCodes } from './domain-error';
 export { trimString } from './transforms';
