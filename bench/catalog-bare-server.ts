@@ -3,6 +3,7 @@
 // page's COUNT), and the same JSON. No Nest, no validation pipes, no hooks, no metrics, no logs.
 // Started by catalog.bench.ts as its own process, as the service is; the bench compares their answers
 // before it measures either. Env: DATABASE_URL, DATABASE_POOL_SIZE, HTTP_PORT.
+import { createHash } from 'node:crypto';
 import Fastify from 'fastify';
 import { createPool, type RowDataPacket } from 'mysql2/promise';
 
@@ -49,11 +50,11 @@ app.get<{ Params: { id: string } }>('/v1/products/:id', async (request, reply) =
   ]);
   if (!rows[0]) return reply.code(404).send({ code: 'PRODUCT.NOT_FOUND' });
   const body = product(rows[0]);
-  void reply.header('etag', `"${body.version}"`);
+  void reply.header('etag', `"${body.version}-${body.stockAvailable}-${body.stockReserved}"`);
   return body;
 });
 
-app.get<{ Querystring: Record<string, string | undefined> }>('/v1/products', async (request) => {
+app.get<{ Querystring: Record<string, string | undefined> }>('/v1/products', async (request, reply) => {
   const query = request.query;
   const page = Number(query['page'] ?? 1);
   const limit = Number(query['limit'] ?? 20);
@@ -82,7 +83,15 @@ app.get<{ Querystring: Record<string, string | undefined> }>('/v1/products', asy
     ),
     pool.query<RowDataPacket[]>(`SELECT COUNT(*) AS total FROM product WHERE ${filter}`, params),
   ]);
-  return { items: rows.map(product), total: Number(count[0]?.['total'] ?? 0), page, limit };
+  // The same HTTP contract as the service: a page carries a digest of its body as its ETag.
+  const body = JSON.stringify({
+    items: rows.map(product),
+    total: Number(count[0]?.['total'] ?? 0),
+    page,
+    limit,
+  });
+  void reply.header('etag', `"${createHash('sha1').update(body).digest('base64url').slice(0, 22)}"`);
+  return reply.type('application/json; charset=utf-8').send(body);
 });
 
 app.listen({ port: Number(process.env['HTTP_PORT']), host: '127.0.0.1' }).then(

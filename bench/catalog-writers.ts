@@ -41,10 +41,10 @@ export function startCatalogWriters(baseUrl: string, token: string, ids: string[
       if (response.status === 409) {
         const current = await fetch(`${baseUrl}/v1/products/${id}`);
         await current.arrayBuffer();
-        versions.set(id, Number(current.headers.get('etag')?.replaceAll('"', '')));
+        versions.set(id, versionOf(current.headers.get('etag')));
         return;
       }
-      versions.set(id, Number(response.headers.get('etag')?.replaceAll('"', '')));
+      versions.set(id, versionOf(response.headers.get('etag')));
     }
     latencies.push(performance.now() - t0);
   }
@@ -71,3 +71,6 @@ export function startCatalogWriters(baseUrl: string, token: string, ids: string[
     },
   };
 }
+
+/** A product's ETag is "<version>-<available>-<reserved>"; If-Match compares the version. */
+const versionOf = (etag: string | null) => Number(/^"(\d+)/.exec(etag ?? '')?.[1]);

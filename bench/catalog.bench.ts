@@ -5,8 +5,12 @@
 //     (catalog-bare-server.ts), on the same 10,000 products, in one run.
 // (2) The same reads of the products admins are writing to (stock adjustments and If-Match price
 //     changes through the service, at a fixed rate), quiet and under the writes: ADR 0005's numbers.
+// (3) Staleness under those writes: a price changed through the service, until a second replica
+//     serves it (p50 / p99 / max).
+// The service runs with its read cache as BENCH_CATALOG_CACHE says: lru (the default), redis
+// (REDIS_URL, default the machine's) or off (CATALOG_CACHE_TTL_MS=0): one run per backend (ADR 0011).
 // Knobs: BENCH_SECONDS, BENCH_WARM_UP_SECONDS, BENCH_CONNECTIONS, BENCH_WRITES_PER_SECOND,
-// BENCH_POOL_SIZE, BENCH_SERVICE_NODE_OPTIONS.
+// BENCH_POOL_SIZE, BENCH_SERVICE_NODE_OPTIONS, BENCH_CATALOG_CACHE, BENCH_STALENESS_SAMPLES.
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createConnection } from 'mysql2/promise';
@@ -29,6 +33,7 @@ import {
 import { benchInfra, machine, summarize } from './bench-infra';
 import { databaseServerPid, machineCpuMs, processCpuMs } from './cpu-meter';
 import { assertSameAnswers, startBareServer, type Server } from './catalog-baseline';
+import { measureStaleness } from './catalog-staleness';
 import { startCatalogWriters } from './catalog-writers';
 import { load, type LoadResult } from './http-load';
 
@@ -38,6 +43,14 @@ const CONNECTIONS = Number(process.env['BENCH_CONNECTIONS'] ?? 50);
 const WRITES_PER_SECOND = Number(process.env['BENCH_WRITES_PER_SECOND'] ?? 100);
 const POOL_SIZE = process.env['BENCH_POOL_SIZE'] ?? '10'; // the service's default DATABASE_POOL_SIZE, for both servers
 const PRODUCTS = 10_000;
+const CACHE = process.env['BENCH_CATALOG_CACHE'] ?? 'lru';
+const CACHE_ENV: Record<string, string> =
+  CACHE === 'redis'
+    ? { REDIS_URL: process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379/0' }
+    : CACHE === 'off'
+      ? { CATALOG_CACHE_TTL_MS: '0' }
+      : {};
+const STALENESS_SAMPLES = Number(process.env['BENCH_STALENESS_SAMPLES'] ?? 200);
 const PAGE = '/v1/products?category=cat-7&minPriceCents=1000&maxPriceCents=60000&sort=-priceCents&limit=20';
 const logger = createLogger({ service: 'bench', level: 'error' });
 
@@ -112,6 +125,7 @@ async function main() {
       JWT_AUDIENCE: TEST_AUDIENCE,
       // e.g. `--require /path/to/profiler.js` to profile the service under the same load
       NODE_OPTIONS: process.env['BENCH_SERVICE_NODE_OPTIONS'],
+      ...CACHE_ENV,
     };
     const run = async (args: string[]) => {
       const command = spawnService('catalog', env, args);
@@ -149,12 +163,20 @@ async function main() {
     }
     if (ids.length !== PRODUCTS) throw new Error(`seeded ${ids.length} products, not ${PRODUCTS}`);
 
-    const catalog: ServiceProcess = spawnService('catalog', env);
+    const catalog: ServiceProcess = spawnService('catalog', { ...env, KAFKA_CLIENT_ID: 'catalog-a' });
     servers.push({ ...catalog, pid: catalog.child.pid });
     await waitUntilReady(catalog);
+    // A second replica, read only by the staleness probe (3).
+    const replica: ServiceProcess = spawnService('catalog', {
+      ...env,
+      HTTP_PORT: String(await freePort()),
+      KAFKA_CLIENT_ID: 'catalog-b',
+    });
+    servers.push({ ...replica, pid: replica.child.pid });
+    await waitUntilReady(replica);
     const bare = await startBareServer(schema.url, POOL_SIZE);
     servers.push(bare);
-    for (const pid of [catalog.child.pid, bare.pid, databaseServerPid()])
+    for (const pid of [catalog.child.pid, replica.child.pid, bare.pid, databaseServerPid()])
       if (pid !== undefined) ours.push(pid);
 
     const randomId = (from: string[]) => () =>
@@ -199,16 +221,27 @@ async function main() {
     let busy: typeof quiet;
     let writeRate: number;
     let writeLatency: { p50: number; p99: number };
+    let staleness: number[];
     try {
       await sleep(1000);
       const before = writers.snapshot();
       const t0 = performance.now();
+      const hotSet = new Set(hot);
+      const probed = ids.filter((id) => !hotSet.has(id)).slice(0, 50); // the writers never touch these
+      const stalenessProbe = measureStaleness(
+        catalog.baseUrl,
+        replica.baseUrl,
+        token,
+        probed,
+        STALENESS_SAMPLES,
+      );
       busy = {
         byId: await measure('GET by id under writes', catalog.baseUrl, randomId(hot)),
         bareById: await measure('bare GET by id under writes', bare.baseUrl, randomId(hot)),
         page: await measure('page under writes', catalog.baseUrl, PAGE),
         barePage: await measure('bare page under writes', bare.baseUrl, PAGE),
       };
+      staleness = await stalenessProbe;
       const after = writers.snapshot();
       writeRate = (after.writes - before.writes) / ((performance.now() - t0) / 1000);
       writeLatency = summarize(writers.latencies.slice(before.latencies, after.latencies));
@@ -235,7 +268,7 @@ async function main() {
       `${''.padEnd(44)}${'req/s'.padStart(9)} ${'p50 ms'.padStart(7)} ${'p99 ms'.padStart(7)} ` +
       `${'others'.padStart(7)}`;
     console.log(
-      `\ncatalog benchmark — ${machine()}, ${database}; ${PRODUCTS.toLocaleString('en')} products; ` +
+      `\ncatalog benchmark — read cache: ${CACHE}; ${machine()}, ${database}; ${PRODUCTS.toLocaleString('en')} products; ` +
         `${CONNECTIONS} connections, ${SECONDS} s per measurement after ${WARM_UP_SECONDS} s of warm-up; ` +
         'load generator (autocannon) in the bench process, the service and the bare server each in their own process, ' +
         `pool of ${POOL_SIZE} connections each`,
@@ -277,6 +310,11 @@ async function main() {
         `half If-Match price changes), p50 ${writeLatency.p50.toFixed(1)} ms, p99 ${writeLatency.p99.toFixed(1)} ms; ` +
         `in all ${writers.counts.stock} stock adjustments, ${writers.counts.price} price changes, ` +
         `${writers.counts.conflicts} version conflicts (409)`,
+    );
+    const lag = summarize(staleness);
+    console.log(
+      `\n(3) staleness under the writes: from a price change's answer (replica A) until replica B serves it, ` +
+        `${lag.n} changes: p50 ${lag.p50.toFixed(1)} ms, p99 ${lag.p99.toFixed(1)} ms, max ${Math.max(...staleness).toFixed(1)} ms`,
     );
   } finally {
     for (const server of servers.reverse()) await server.stop();

@@ -54,6 +54,8 @@ async function main() {
         CATALOG_DATABASE_URL: databaseUrls.catalog,
         ORDER_DATABASE_URL: databaseUrls.order,
         MYSQL_ADMIN_URL: process.env.MYSQL_ADMIN_URL || DEFAULT_ADMIN_URL,
+        // The catalog cache's tests use a real Redis: the machine's, unless REDIS_URL names another.
+        REDIS_URL: process.env.REDIS_URL || 'redis://127.0.0.1:6379/0',
       },
     }).then(
       () => 0,

@@ -6,8 +6,8 @@ import type { Logger } from '@shopflow/platform/observability';
 import { DatabaseHealthIndicator, DatabaseModule } from '@shopflow/platform/persistence';
 import { SecurityModule } from '@shopflow/platform/security';
 import { PlatformModule } from '@shopflow/platform/service';
+import { readCacheProviders } from './cache/read-cache.provider';
 import type { CatalogConfig } from './config/catalog.config';
-import { ProductCountCache } from './products/product-count-cache';
 import { ProductsController } from './products/products.controller';
 import { ProductsService } from './products/products.service';
 import { StockController } from './stock/stock.controller';
@@ -47,7 +47,15 @@ export class AppModule {
       ],
       controllers: [ProductsController, StockController],
       providers: [
-        { provide: ProductCountCache, useValue: new ProductCountCache() },
+        ...readCacheProviders(
+          {
+            redisUrl: config.REDIS_URL,
+            ttlMs: config.CATALOG_CACHE_TTL_MS,
+            maxEntries: config.CATALOG_CACHE_MAX_ENTRIES,
+            replica: config.KAFKA_CLIENT_ID ?? 'catalog',
+          },
+          logger,
+        ),
         ProductsService,
         StockService,
         StockReservations,

@@ -74,7 +74,7 @@ describe('catalog service (real MySQL, real Kafka)', () => {
       });
       const res = await http('GET', `/v1/products/${created.id}`);
       expect(res.statusCode).toBe(200);
-      expect(res.headers.etag).toBe('"1"');
+      expect(res.headers.etag).toBe('"1-10-0"');
       expect(res.json()).toEqual(created);
       const [event] = await tap.waitFor(ProductCreatedV1, (d) => d.productId === created.id);
       expect(event!.data).toEqual({
@@ -141,7 +141,7 @@ describe('catalog service (real MySQL, real Kafka)', () => {
         headers: { 'if-match': '"1"' },
       });
       expect(first.statusCode).toBe(200);
-      expect(first.headers.etag).toBe('"2"');
+      expect(first.headers.etag).toBe('"2-10-0"');
       expect(first.json()).toMatchObject({ priceCents: 7999, name: 'Keyboard v2', version: 2 });
 
       const staleHeader = await http('PATCH', `/v1/products/${created.id}`, {

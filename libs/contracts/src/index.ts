@@ -14,6 +14,7 @@ export { UserRegisteredV1, UserRolesChangedV1 } from './events/auth-events';
 export {
   ProductCreatedV1,
   ProductUpdatedV1,
+  StockAdjustedV1,
   StockRejectedV1,
   StockReleasedV1,
   StockReservedV1,

@@ -3,7 +3,14 @@ export { eventually, type EventuallyOptions } from './eventually';
 export { freePort } from './free-port';
 export { spawnService, waitUntilReady, type ServiceProcess } from './service-process';
 export { TcpProxy } from './tcp-proxy';
-export { databaseUrl, dedicatedKafkaPort, kafkaBrokers, requireTestEnv, serviceEnv } from './test-env';
+export {
+  databaseUrl,
+  dedicatedKafkaPort,
+  kafkaBrokers,
+  redisUrl,
+  requireTestEnv,
+  serviceEnv,
+} from './test-env';
 export { createTestSchema } from './test-schema';
 export { DedicatedKafka, type SecuredListeners } from './dedicated-kafka';
 export { TestCertificates } from './tls/test-certificates';

@@ -16,6 +16,9 @@ export function requireTestEnv(name: string): string {
 
 export const kafkaBrokers = (): string[] => requireTestEnv('KAFKA_BROKERS').split(',');
 
+/** The real Redis the cache tests use (npm test passes the machine's, redis://127.0.0.1:6379/0). */
+export const redisUrl = (): string => requireTestEnv('REDIS_URL');
+
 /** The DATABASE_URL of a service's test schema, as its own least-privileged user. */
 export function databaseUrl(service: ServiceName): string {
   const url = requireTestEnv(`${service.toUpperCase()}_DATABASE_URL`);

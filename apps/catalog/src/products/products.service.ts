@@ -6,7 +6,9 @@ import { Outbox, UnitOfWork } from '@shopflow/platform/messaging';
 import { isDuplicateKey } from '@shopflow/platform/persistence';
 import type { CreateProductDto, UpdateProductDto } from './product.dto';
 import { ProductNotFound, ProductVersionConflict, ProductVersionRequired, SkuTaken } from './product.errors';
-import { ProductCountCache } from './product-count-cache';
+import { CatalogReadCache } from '../cache/catalog-read-cache';
+import { pageRepresentation, productRepresentation } from '../cache/representation';
+import type { Representation } from '../cache/read-cache.backend';
 import { productSearchSql, type ProductSearch } from './product-search';
 import { PRODUCT_COLUMNS, productFromRow, type ProductRow } from './product.row';
 
@@ -27,8 +29,31 @@ export class ProductsService {
     private readonly dataSource: DataSource,
     private readonly unitOfWork: UnitOfWork,
     private readonly outbox: Outbox,
-    private readonly counts: ProductCountCache,
+    private readonly cache: CatalogReadCache,
   ) {}
+
+  /** GET /v1/products/:id as served: from the read cache, else one primary-key lookup. */
+  representation(id: string): Promise<Representation> {
+    return this.cache.read({ area: 'product', productId: id }, async () =>
+      productRepresentation(await this.get(id)),
+    );
+  }
+
+  /** GET /v1/products as served; the key is the whole normalised query. */
+  pageRepresentation(search: ProductSearch): Promise<Representation> {
+    const query = JSON.stringify([
+      search.page,
+      search.limit,
+      search.sort,
+      search.q ?? null,
+      search.category ?? null,
+      search.minPriceCents ?? null,
+      search.maxPriceCents ?? null,
+    ]);
+    return this.cache.read({ area: 'page', query }, async () =>
+      pageRepresentation(await this.search(search)),
+    );
+  }
 
   /** The hot read: one primary-key lookup, no ORM hydration. */
   async get(id: string): Promise<Product> {
@@ -44,10 +69,10 @@ export class ProductsService {
     const { sql, params, countSql, countParams } = productSearchSql(search);
     const [rows, total] = await Promise.all([
       this.dataSource.query(sql, params) as Promise<ProductRow[]>,
-      this.counts.get(`${countSql}|${JSON.stringify(countParams)}`, async () => {
-        const [count]: { total: number | string }[] = await this.dataSource.query(countSql, countParams);
-        return Number(count?.total ?? 0);
-      }),
+      // Once per fill of the page cache (the page and its total are cached together, ADR 0011).
+      this.dataSource
+        .query(countSql, countParams)
+        .then((count: { total: number | string }[]) => Number(count[0]?.total ?? 0)),
     ]);
     return {
       items: rows.map(productFromRow),
@@ -96,7 +121,7 @@ export class ProductsService {
         }
         await this.outbox.add(em, ProductCreatedV1, productState(product));
       });
-      this.counts.invalidate();
+      await this.cache.invalidate({ productIds: [product.id], pages: true }, 'local');
     } catch (error) {
       if (isDuplicateKey(error)) throw new SkuTaken(input.sku);
       throw error;
@@ -155,7 +180,7 @@ export class ProductsService {
       await this.outbox.add(em, ProductUpdatedV1, productState(updated));
       return updated;
     });
-    this.counts.invalidate();
+    await this.cache.invalidate({ productIds: [id], pages: true }, 'local');
     return changed;
   }
 }

@@ -11,6 +11,7 @@ import {
 } from '@shopflow/contracts';
 import { EventConsumer, Outbox, UnitOfWork } from '@shopflow/platform/messaging';
 import { Metrics } from '@shopflow/platform/observability';
+import { CatalogReadCache } from '../cache/catalog-read-cache';
 import { decideReservation, mergeLines, type LockedStock } from './reservation-decision';
 
 /**
@@ -25,6 +26,7 @@ export class StockReservations implements OnModuleInit {
     private readonly consumer: EventConsumer,
     private readonly outbox: Outbox,
     private readonly unitOfWork: UnitOfWork,
+    private readonly cache: CatalogReadCache,
     metrics: Metrics,
   ) {
     this.outcomes = metrics.counter('catalog_stock_reservations_total', 'Reservation outcomes per order', [
@@ -72,6 +74,13 @@ export class StockReservations implements OnModuleInit {
     );
     await this.outbox.add(em, StockReservedV1, { orderId: order.orderId, lines: decision.lines });
     this.count(em, 'reserved');
+    this.dropCached(em, decision.lines);
+  }
+
+  /** This replica's cached reads of the products show the new stock once the chunk commits. */
+  private dropCached(em: EntityManager, lines: readonly { productId: string }[]): void {
+    const productIds = lines.map((line) => line.productId);
+    this.unitOfWork.afterCommit(em, () => void this.cache.invalidate({ productIds, pages: true }, 'local'));
   }
 
   /** Counted once committed: a chunk that rolls back and is applied again must not count twice. */
@@ -105,5 +114,9 @@ export class StockReservations implements OnModuleInit {
       lines: held.map((row) => ({ productId: row.product_id, quantity: row.quantity })),
     });
     this.count(em, 'released');
+    this.dropCached(
+      em,
+      held.map((row) => ({ productId: row.product_id })),
+    );
   }
 }

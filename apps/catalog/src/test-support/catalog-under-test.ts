@@ -7,12 +7,12 @@ import { catalogEnv } from '../config/catalog.config';
  * The catalog service in-process (startServiceUnderTest), trusting tokens from a stand-in identity
  * provider: admin and customer tokens are signed here. Shared by the catalog's integration specs.
  */
-export async function startCatalog() {
+export async function startCatalog(env: Record<string, string> = {}) {
   const identity = await TestIdentityProvider.start();
   const service = await startServiceUnderTest({
     service: 'catalog',
     schema: catalogEnv,
-    env: identity.env,
+    env: { ...identity.env, ...env },
     module: (config, logger) => AppModule.register(config, logger),
   });
   return {

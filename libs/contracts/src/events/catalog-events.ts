@@ -68,3 +68,18 @@ export const StockReleasedV1 = defineEvent({
   description: 'What was reserved for an order was given back.',
   schema: z.object({ orderId: z.uuid(), lines: z.array(OrderLine).min(1) }),
 });
+
+export const StockAdjustedV1 = defineEvent({
+  type: 'StockAdjusted',
+  version: 1,
+  topic: TOPICS.catalogStockEvents.name,
+  keyField: 'productId',
+  description:
+    'An administrator received or wrote off units; carries the stock after it (caches and read models drop their copy).',
+  schema: z.object({
+    productId: z.uuid(),
+    delta: z.number().int(),
+    stockAvailable: z.number().int().min(0),
+    stockReserved: z.number().int().min(0),
+  }),
+});

@@ -3,6 +3,7 @@ import { UserRegisteredV1, UserRolesChangedV1 } from './auth-events';
 import {
   ProductCreatedV1,
   ProductUpdatedV1,
+  StockAdjustedV1,
   StockRejectedV1,
   StockReleasedV1,
   StockReservedV1,
@@ -20,6 +21,7 @@ export const EVENTS: readonly EventDefinition[] = [
   StockReservedV1,
   StockRejectedV1,
   StockReleasedV1,
+  StockAdjustedV1,
   OrderPlacedV1,
   OrderConfirmedV1,
   OrderRejectedV1,

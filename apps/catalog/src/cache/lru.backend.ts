@@ -1,0 +1,102 @@
+import type {
+  CacheKey,
+  CatalogChange,
+  FillToken,
+  Lookup,
+  ReadCacheBackend,
+  Representation,
+} from './read-cache.backend';
+
+interface Entry {
+  value: Representation;
+  expiresAt: number;
+  /** The page generation the entry was filled under (pages only). */
+  pagesGeneration: number;
+}
+
+interface LruToken extends FillToken {
+  generation: number;
+  epoch: number;
+}
+
+/**
+ * The default backend: a bounded LRU in this process (a Map keeps insertion order; a hit moves
+ * the entry to the end, the oldest goes first). Every page shares one generation, so "every page
+ * may have changed" costs one increment, not a sweep; a product's entry is simply deleted, and a
+ * fill that started before a change to its key is not stored.
+ */
+export class LruBackend implements ReadCacheBackend {
+  readonly name = 'lru';
+  private readonly entries = new Map<string, Entry>();
+  private pagesGeneration = 0;
+  /** Per product, the sequence number of its last change (to refuse fills that raced with it). */
+  private readonly productChanges = new Map<string, number>();
+  private sequence = 0;
+  /** Moves on when productChanges is cleared to stay bounded: older tokens are refused. */
+  private epoch = 0;
+
+  constructor(
+    private readonly maxEntries: number,
+    private readonly onEviction: (area: CacheKey['area']) => void = () => undefined,
+  ) {}
+
+  async lookup(key: CacheKey, now: number): Promise<Lookup> {
+    const id = keyOf(key);
+    const entry = this.entries.get(id);
+    if (entry) {
+      const current = key.area === 'page' ? entry.pagesGeneration === this.pagesGeneration : true;
+      if (current && entry.expiresAt > now) {
+        this.entries.delete(id); // most recently used goes last
+        this.entries.set(id, entry);
+        return { hit: entry.value };
+      }
+      this.entries.delete(id);
+    }
+    const token: LruToken = { key, startedAt: now, generation: this.generationOf(key), epoch: this.epoch };
+    return { miss: token };
+  }
+
+  async store(token: FillToken, value: Representation, expiresAt: number): Promise<void> {
+    const { key, generation, epoch } = token as LruToken;
+    if (this.maxEntries === 0 || epoch !== this.epoch || generation !== this.generationOf(key)) return;
+    const id = keyOf(key);
+    this.entries.delete(id);
+    this.entries.set(id, { value, expiresAt, pagesGeneration: this.pagesGeneration });
+    if (this.entries.size > this.maxEntries) {
+      const oldest = this.entries.keys().next().value!;
+      this.entries.delete(oldest);
+      this.onEviction(oldest.startsWith('p:') ? 'product' : 'page');
+    }
+  }
+
+  async invalidate(change: CatalogChange): Promise<void> {
+    if (change.pages) this.pagesGeneration++;
+    if (this.productChanges.size + change.productIds.length > this.maxEntries * 2) {
+      // Bounded memory: forget the per-product history, and refuse every fill still in flight.
+      this.productChanges.clear();
+      this.epoch++;
+    }
+    for (const productId of change.productIds) {
+      this.productChanges.set(productId, ++this.sequence);
+      this.entries.delete(`p:${productId}`);
+    }
+  }
+
+  up(): boolean {
+    return true;
+  }
+
+  async close(): Promise<void> {
+    this.entries.clear();
+  }
+
+  get size(): number {
+    return this.entries.size;
+  }
+
+  private generationOf(key: CacheKey): number {
+    return key.area === 'page' ? this.pagesGeneration : (this.productChanges.get(key.productId) ?? 0);
+  }
+}
+
+const keyOf = (key: CacheKey) => (key.area === 'product' ? `p:${key.productId}` : `q:${key.query}`);
