@@ -1,15 +1,25 @@
 import { observabilityQueries, unknownMetricProblems } from '@shopflow/testing';
+import type { ComposeFile } from './compose-model';
 import { definedMetrics, scrapeTargetProblems } from './observability';
 import { loadServiceDatabases, parseYaml, readText } from './workspace';
 
 const ports = Object.fromEntries(loadServiceDatabases().map((d) => [d.service, d.port]));
 const prometheus = readText('deploy/compose/prometheus/prometheus.yml');
+const compose = parseYaml(readText('docker-compose.yml')) as ComposeFile;
 
 describe('observability profile', () => {
-  it('Prometheus scrapes every service on its port', () => {
-    expect(scrapeTargetProblems(prometheus, ports)).toEqual([]);
-    expect(scrapeTargetProblems(prometheus.replace("'order:3003'", "'order:3030'"), ports)).toEqual([
-      'prometheus does not scrape order:3003',
+  it('Prometheus scrapes every replica of every service on its port', () => {
+    expect(scrapeTargetProblems(prometheus, compose, ports)).toEqual([]);
+    expect(
+      scrapeTargetProblems(
+        prometheus.replace("'order-2:3003'", "'order-2:3030'").replace("'catalog-1:3002', ", ''),
+        compose,
+        ports,
+      ),
+    ).toEqual([
+      'prometheus does not scrape catalog-1:3002',
+      'prometheus does not scrape order-2:3003',
+      'prometheus scrapes order-2:3030, which no compose container serves on that port',
     ]);
   });
 
