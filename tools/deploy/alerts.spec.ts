@@ -34,11 +34,27 @@ suite(title, () => {
   };
 
   it('are valid rules', () => {
-    expect(run(RULES_DIR, 'check', 'rules', 'alerts.yml')).toContain('SUCCESS: 8 rules found');
+    expect(run(RULES_DIR, 'check', 'rules', 'alerts.yml')).toContain('SUCCESS: 9 rules found');
   });
 
   it('pass their unit tests: each fires on its failure and not on its look-alike', () => {
     expect(run(RULES_DIR, 'test', 'rules', 'alerts.test.yml')).toContain('SUCCESS');
+  });
+
+  it('the cache alert fails its unit test when it fires at once (the check bites)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'shopflow-alerts-'));
+    try {
+      const rules = readFileSync(join(RULES_DIR, 'alerts.yml'), 'utf8');
+      const eager = rules.replace(/(expr: catalog_cache_backend_up == 0\n\s*)for: 5m/, '$1for: 0m');
+      expect(eager).not.toEqual(rules);
+      writeFileSync(join(dir, 'alerts.yml'), eager);
+      copyFileSync(join(RULES_DIR, 'alerts.test.yml'), join(dir, 'alerts.test.yml'));
+      expect(() => run(dir, 'test', 'rules', 'alerts.test.yml')).toThrow(
+        /alertname: CatalogCacheBackendDown/,
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('a broken rule fails its unit test (the check bites)', () => {

@@ -49,3 +49,12 @@ export function containerEnvironment(
 /** `shopflow/order:0.1.0` -> `order`: the compose services that run a given shopflow service. */
 export const shopflowServiceOf = (image: string | undefined): string | undefined =>
   /^shopflow\/([a-z-]+):/.exec(image ?? '')?.[1];
+
+/**
+ * The containers that serve a shopflow service: they run its image without a one-shot command
+ * (migrate, create-topics). Several of them are replicas behind the gateway.
+ */
+export const servingContainers = (compose: ComposeFile, service: string): string[] =>
+  Object.entries(compose.services)
+    .filter(([, c]) => shopflowServiceOf(c.image) === service && !c.command?.length)
+    .map(([name]) => name);

@@ -1,6 +1,6 @@
-import { composeWiringProblems } from './compose-checks';
+import { composeCacheProblems, composeWiringProblems } from './compose-checks';
 import { composeExposureProblems } from './compose-exposure';
-import { parseEnvFile, type ComposeFile } from './compose-model';
+import { parseEnvFile, servingContainers, type ComposeFile } from './compose-model';
 import { composeSchemaProblems } from './compose-schema';
 import { composeEnvProblems, type RequiredVariables } from './env-drift';
 import { describeServiceConfig, loadServiceDatabases, parseYaml, readText } from './workspace';
@@ -9,6 +9,8 @@ const databases = loadServiceDatabases();
 const ports = Object.fromEntries(databases.map((d) => [d.service, d.port]));
 const composeText = readText('docker-compose.yml');
 const compose = () => parseYaml(composeText) as ComposeFile;
+/** The containers behind the gateway: every replica of every service. */
+const proxied = () => Object.keys(ports).flatMap((service) => servingContainers(compose(), service));
 
 describe('docker-compose.yml', () => {
   let required: RequiredVariables;
@@ -47,11 +49,11 @@ describe('docker-compose.yml', () => {
 
     it('reports a required variable missing from a container', () => {
       const broken = compose();
-      delete broken.services['order']!.environment!['JWT_JWKS_URL'];
+      delete broken.services['order-1']!.environment!['JWT_JWKS_URL'];
       const withoutDatabaseUrl = (path: string) =>
         path.endsWith('catalog.env') ? '# emptied\n' : readText(path);
       const problems = composeEnvProblems(broken, required, withoutDatabaseUrl);
-      expect(problems).toContain('compose order: JWT_JWKS_URL (required by order) is not set');
+      expect(problems).toContain('compose order-1: JWT_JWKS_URL (required by order) is not set');
       expect(problems).toContain('compose catalog-migrate: DATABASE_URL (required by catalog) is not set');
     });
 
@@ -79,14 +81,70 @@ describe('docker-compose.yml', () => {
       expect(composeWiringProblems(compose(), ports)).toEqual([]);
     });
 
-    it('reports a wrong port and a service that no longer waits for its migration', () => {
+    it('reports a wrong port and a replica that no longer waits for its migration', () => {
       const broken = compose();
-      broken.services['catalog']!.environment!['HTTP_PORT'] = '3999';
-      delete (broken.services['order']!.depends_on as Record<string, unknown>)['order-migrate'];
+      broken.services['catalog-1']!.environment!['HTTP_PORT'] = '3999';
+      delete (broken.services['order-2']!.depends_on as Record<string, unknown>)['order-migrate'];
       expect(composeWiringProblems(broken, ports)).toEqual([
-        'compose catalog: HTTP_PORT must be 3002',
-        'compose order: must wait for order-migrate (migrate) to complete',
+        'compose catalog-1: HTTP_PORT must be 3002',
+        'compose order-2: must wait for order-migrate (migrate) to complete',
       ]);
+    });
+
+    it('runs two replicas of catalog and of order, one-shots once, each replica with its own Kafka client id', () => {
+      const services = compose();
+      expect(Object.fromEntries(Object.keys(ports).map((s) => [s, servingContainers(services, s)]))).toEqual({
+        auth: ['auth'],
+        catalog: ['catalog-1', 'catalog-2'],
+        order: ['order-1', 'order-2'],
+      });
+      const oneShots = Object.entries(services.services)
+        .filter(([, c]) => c.command?.length && c.image?.startsWith('shopflow/'))
+        .map(([name]) => name);
+      expect(oneShots.sort()).toEqual([
+        'auth-migrate',
+        'auth-topics',
+        'catalog-migrate',
+        'catalog-topics',
+        'order-migrate',
+        'order-topics',
+      ]);
+      const broken = compose();
+      broken.services['order-2']!.environment!['KAFKA_CLIENT_ID'] = 'order-1';
+      delete broken.services['catalog-2']!.environment!['KAFKA_CLIENT_ID'];
+      delete broken.services['auth'];
+      expect(composeWiringProblems(broken, ports)).toEqual([
+        'compose: no container serves auth',
+        'compose catalog-2: a replica needs a KAFKA_CLIENT_ID of its own',
+        "compose order-2: KAFKA_CLIENT_ID order-1 is also order-1's",
+      ]);
+    });
+
+    it("runs Redis, health-checked, and points every catalog replica's REDIS_URL at it", () => {
+      const services = compose();
+      expect(composeCacheProblems(services)).toEqual([]);
+      expect(services.services['redis']?.image).toMatch(/^redis:7\.4\.\d+-alpine$/);
+      expect(new URL(services.services['catalog-2']!.environment!['REDIS_URL'] as string).host).toBe(
+        'redis:6379',
+      );
+    });
+
+    it('reports a catalog replica without REDIS_URL, one pointing elsewhere, and Redis without a health check', () => {
+      const broken = compose();
+      delete broken.services['catalog-1']!.environment!['REDIS_URL'];
+      broken.services['catalog-2']!.environment!['REDIS_URL'] = 'redis://mysql:3306/0';
+      expect(composeCacheProblems(broken)).toEqual([
+        'compose catalog-1: REDIS_URL is not set',
+        'compose catalog-2: REDIS_URL names mysql, which runs mysql:8.4.7, not Redis',
+        'compose catalog-2: REDIS_URL port 3306, but Redis listens on 6379',
+      ]);
+      const noRedis = compose();
+      delete noRedis.services['redis']!.healthcheck;
+      expect(composeCacheProblems(noRedis)).toContain('compose redis: no health check');
+      delete noRedis.services['redis'];
+      expect(composeCacheProblems(noRedis)).toContain(
+        'compose catalog-1: REDIS_URL names redis, which is no compose service',
+      );
     });
 
     it('keeps Kafka and MySQL startable on their own for `npm start` (ports 9092 and 3306 on the host)', () => {
@@ -100,7 +158,8 @@ describe('docker-compose.yml', () => {
     });
 
     it('publishes ports on loopback only, and the services trust only the gateway as a proxy', () => {
-      expect(composeExposureProblems(compose(), Object.keys(ports))).toEqual([]);
+      expect(proxied()).toHaveLength(5);
+      expect(composeExposureProblems(compose(), proxied())).toEqual([]);
     });
 
     it('reports a port published on all interfaces and a service trusting another proxy', () => {
@@ -108,12 +167,12 @@ describe('docker-compose.yml', () => {
       broken.services['mysql']!.ports = ['3306:3306'];
       broken.services['grafana']!.ports = [{ published: 3000, target: 3000 }];
       broken.services['prometheus']!.ports = ['0.0.0.0:9090:9090'];
-      broken.services['order']!.environment!['TRUSTED_PROXIES'] = '0.0.0.0/0';
-      expect(composeExposureProblems(broken, Object.keys(ports))).toEqual([
+      broken.services['order-2']!.environment!['TRUSTED_PROXIES'] = '0.0.0.0/0';
+      expect(composeExposureProblems(broken, proxied())).toEqual([
         'compose mysql: publishes "3306:3306" beyond loopback; use 127.0.0.1:host:container',
         'compose prometheus: publishes "0.0.0.0:9090:9090" beyond loopback; use 127.0.0.1:host:container',
         'compose grafana: publishes {"published":3000,"target":3000} beyond loopback; use 127.0.0.1:host:container',
-        "compose order: TRUSTED_PROXIES must be the gateway's address (172.28.0.10), not 0.0.0.0/0",
+        "compose order-2: TRUSTED_PROXIES must be the gateway's address (172.28.0.10), not 0.0.0.0/0",
       ]);
     });
 

@@ -166,13 +166,92 @@ describe('Kubernetes manifests', () => {
       ]);
       expect(hardeningProblems(objects)).toEqual(['Deployment/auth: auth root filesystem is writable']);
     });
+
+    it('holds Redis to the same hardening as the services', () => {
+      const objects = objectsOf(local);
+      const redis = find(objects, 'Deployment', 'redis');
+      const container = containersOf(redis)[0] as unknown as {
+        securityContext: { readOnlyRootFilesystem: boolean; capabilities?: unknown };
+        resources?: unknown;
+      };
+      container.securityContext.readOnlyRootFilesystem = false;
+      delete container.securityContext.capabilities;
+      delete container.resources;
+      delete (redis.spec as { template: { spec: { securityContext?: unknown } } }).template.spec
+        .securityContext;
+      expect(hardeningProblems(objects)).toEqual([
+        'Deployment/redis: runAsNonRoot is not set',
+        'Deployment/redis: redis root filesystem is writable',
+        'Deployment/redis: redis keeps capabilities',
+        'Deployment/redis: redis has no memory request and limit',
+      ]);
+    });
+  });
+
+  describe('the catalog cache (components/redis)', () => {
+    const catalogConfig = (objects: KubernetesObject[]) =>
+      objects.find((o) => o.kind === 'ConfigMap' && o.metadata.name.startsWith('catalog-config'))!.data!;
+    type Rule = {
+      to?: { podSelector?: { matchLabels?: Record<string, string> } }[];
+      ports?: { port: number }[];
+    };
+    const catalogEgressToRedis = (objects: KubernetesObject[]) =>
+      ((find(objects, 'NetworkPolicy', 'catalog').spec as { egress: Rule[] }).egress ?? []).filter((rule) =>
+        rule.to?.some((peer) => peer.podSelector?.matchLabels?.['app.kubernetes.io/name'] === 'redis'),
+      );
+
+    it('local: Redis runs, its Service and port are the ones REDIS_URL names, only the catalog may reach it', () => {
+      const objects = objectsOf('deploy/k8s/overlays/local');
+      const url = new URL(catalogConfig(objects)['REDIS_URL']!);
+      const service = find(objects, 'Service', url.hostname);
+      expect(service).toBeDefined();
+      expect((service.spec as { ports: { port: number }[] }).ports.map((p) => p.port)).toContain(
+        Number(url.port),
+      );
+      const container = containersOf(find(objects, 'Deployment', 'redis'))[0] as unknown as {
+        image: string;
+        ports: { containerPort: number }[];
+      };
+      expect(container.image).toMatch(/^redis:7\.4\.\d+-alpine$/);
+      expect(container.ports.map((p) => p.containerPort)).toContain(Number(url.port));
+      expect(catalogEgressToRedis(objects)).toEqual([
+        {
+          to: [{ podSelector: { matchLabels: { 'app.kubernetes.io/name': 'redis' } } }],
+          ports: [{ port: 6379, protocol: 'TCP' }],
+        },
+      ]);
+      const redisPolicy = find(objects, 'NetworkPolicy', 'redis').spec as {
+        ingress: Rule[];
+        egress: unknown[];
+      };
+      expect(redisPolicy.egress).toEqual([]);
+      expect(redisPolicy.ingress.flatMap((r) => (r as { from: unknown[] }).from)).toEqual([
+        {
+          podSelector: {
+            matchLabels: { 'app.kubernetes.io/name': 'catalog', 'app.kubernetes.io/component': 'api' },
+          },
+        },
+      ]);
+    });
+
+    it('production: no in-cluster Redis and no REDIS_URL until the operator points it at one (in-process LRU)', () => {
+      const objects = objectsOf('deploy/k8s/overlays/production');
+      expect(objects.filter((o) => o.metadata.name === 'redis')).toEqual([]);
+      expect(catalogConfig(objects)['REDIS_URL']).toBeUndefined();
+      expect(catalogEgressToRedis(objects)).toEqual([]);
+    });
   });
 
   describe('overlay differences', () => {
-    it('local: one replica each, in-cluster Kafka (1 node) and MySQL, generated development secrets', () => {
+    it('local: one auth, two catalog and order replicas (as compose), in-cluster Kafka (1 node), MySQL and Redis, generated development secrets', () => {
       const objects = objectsOf('deploy/k8s/overlays/local');
-      for (const name of ['auth', 'catalog', 'order'])
-        expect((find(objects, 'Deployment', name).spec as { replicas: number }).replicas).toBe(1);
+      const replicas = { auth: 1, catalog: 2, order: 2 };
+      for (const [name, count] of Object.entries(replicas)) {
+        expect((find(objects, 'Deployment', name).spec as { replicas: number }).replicas).toBe(count);
+        expect(
+          (find(objects, 'HorizontalPodAutoscaler', name).spec as { minReplicas: number }).minReplicas,
+        ).toBe(count);
+      }
       expect((find(objects, 'StatefulSet', 'kafka').spec as { replicas: number }).replicas).toBe(1);
       expect(find(objects, 'StatefulSet', 'mysql')).toBeDefined();
       expect(

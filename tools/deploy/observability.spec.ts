@@ -1,15 +1,25 @@
 import { observabilityQueries, unknownMetricProblems } from '@shopflow/testing';
-import { definedMetrics, scrapeTargetProblems } from './observability';
+import type { ComposeFile } from './compose-model';
+import { AWAITED_METRICS, definedMetrics, scrapeTargetProblems } from './observability';
 import { loadServiceDatabases, parseYaml, readText } from './workspace';
 
 const ports = Object.fromEntries(loadServiceDatabases().map((d) => [d.service, d.port]));
 const prometheus = readText('deploy/compose/prometheus/prometheus.yml');
+const compose = parseYaml(readText('docker-compose.yml')) as ComposeFile;
 
 describe('observability profile', () => {
-  it('Prometheus scrapes every service on its port', () => {
-    expect(scrapeTargetProblems(prometheus, ports)).toEqual([]);
-    expect(scrapeTargetProblems(prometheus.replace("'order:3003'", "'order:3030'"), ports)).toEqual([
-      'prometheus does not scrape order:3003',
+  it('Prometheus scrapes every replica of every service on its port', () => {
+    expect(scrapeTargetProblems(prometheus, compose, ports)).toEqual([]);
+    expect(
+      scrapeTargetProblems(
+        prometheus.replace("'order-2:3003'", "'order-2:3030'").replace("'catalog-1:3002', ", ''),
+        compose,
+        ports,
+      ),
+    ).toEqual([
+      'prometheus does not scrape catalog-1:3002',
+      'prometheus does not scrape order-2:3003',
+      'prometheus scrapes order-2:3030, which no compose container serves on that port',
     ]);
   });
 
@@ -37,11 +47,31 @@ describe('observability profile', () => {
       expect(read).toContain(name);
   });
 
-  it('every dashboard and alert rule queries only metrics the code defines', () => {
-    expect(unknownMetricProblems(observabilityQueries(), definedMetrics())).toEqual([]);
+  it('every dashboard and alert rule queries only metrics the code defines (or the cache metrics issue #16 awaits)', () => {
+    expect(
+      unknownMetricProblems(observabilityQueries(), new Set([...definedMetrics(), ...AWAITED_METRICS])),
+    ).toEqual([]);
   });
 
-  it('reports a metric the code does not define', () => {
+  it('the dashboards and alerts show the catalog cache: every awaited metric is read, none defined yet', () => {
+    const read = new Set(observabilityQueries().flatMap((q) => q.metrics));
+    expect([...AWAITED_METRICS].filter((name) => !read.has(name))).toEqual([]);
+    expect(
+      observabilityQueries().some(
+        (q) => q.source.endsWith('CatalogCacheBackendDown') && q.metrics.includes('catalog_cache_backend_up'),
+      ),
+    ).toBe(true);
+    // Once the catalog defines one, delete it from AWAITED_METRICS (tools/deploy/observability.ts).
+    const defined = definedMetrics();
+    expect([...AWAITED_METRICS].filter((name) => defined.has(name))).toEqual([]);
+  });
+
+  it('reports a metric the code does not define, and an awaited metric the code defines', () => {
+    const withCache = (path: string) =>
+      path === 'apps/catalog/src/main.ts'
+        ? `${readText(path)}\nmetrics.gauge('catalog_cache_backend_up', 'up');\n`
+        : readText(path);
+    expect(definedMetrics(withCache).has('catalog_cache_backend_up')).toBe(true);
     const queries = observabilityQueries().map((q) => ({
       ...q,
       metrics: q.metrics.map((m) => (m === 'messaging_outbox_pending' ? 'messaging_outbox_backlog' : m)),

@@ -1,5 +1,6 @@
 import { collectDefaultMetrics, Registry } from 'prom-client';
-import { filesUnder, readText } from './workspace';
+import { servingContainers, type ComposeFile } from './compose-model';
+import { filesUnder, parseYaml, readText } from './workspace';
 
 /**
  * The dashboards and alert rules query only metrics the code defines, and Prometheus scrapes every
@@ -7,6 +8,21 @@ import { filesUnder, readText } from './workspace';
  * metrics.counter/gauge/histogram('…') under apps/ and libs/) plus prom-client's default metrics,
  * which every service's registry collects. (apps/e2e checks the same queries against real scrapes.)
  */
+/**
+ * Metrics the dashboards and alert rules may read before the code defines them: the catalog's read
+ * cache (issue #16), whose code lands from another branch. observability.spec.ts fails once the
+ * code defines one of them, so each name leaves this list as soon as it is real, and the usual
+ * check (the code defines every metric a query reads) takes over.
+ */
+export const AWAITED_METRICS: ReadonlySet<string> = new Set([
+  'catalog_cache_requests_total',
+  'catalog_cache_evictions_total',
+  'catalog_cache_invalidations_total',
+  'catalog_cache_invalidation_lag_seconds',
+  'catalog_cache_backend_up',
+  'catalog_cache_backend_errors_total',
+]);
+
 export function definedMetrics(read: (path: string) => string = readText): Set<string> {
   const files = [...filesUnder('apps', /\.ts$/), ...filesUnder('libs', /\.ts$/)].filter(
     (file) => !/\.(int-|e2e-)?spec\.ts$/.test(file),
@@ -21,8 +37,28 @@ export function definedMetrics(read: (path: string) => string = readText): Set<s
   return new Set([...names, ...defaults.getMetricsAsArray().map((metric) => metric.name)]);
 }
 
-export function scrapeTargetProblems(prometheusConfig: string, ports: Record<string, number>): string[] {
-  return Object.entries(ports)
-    .filter(([service, port]) => !prometheusConfig.includes(`'${service}:${port}'`))
-    .map(([service, port]) => `prometheus does not scrape ${service}:${port}`);
+/**
+ * Prometheus's shopflow job scrapes every container docker-compose.yml runs for a service (each
+ * replica) on the service's port, and nothing else: a target left over from a renamed container
+ * would be a permanently failed scrape (and fire ServiceNotReady).
+ */
+export function scrapeTargetProblems(
+  prometheusConfig: string,
+  compose: ComposeFile,
+  ports: Record<string, number>,
+): string[] {
+  const config = parseYaml(prometheusConfig) as {
+    scrape_configs: { job_name: string; static_configs?: { targets: string[] }[] }[];
+  };
+  const job = config.scrape_configs.find((c) => c.job_name === 'shopflow');
+  const targets = (job?.static_configs ?? []).flatMap((c) => c.targets);
+  const expected = Object.entries(ports).flatMap(([service, port]) =>
+    servingContainers(compose, service).map((name) => `${name}:${port}`),
+  );
+  return [
+    ...expected.filter((t) => !targets.includes(t)).map((t) => `prometheus does not scrape ${t}`),
+    ...targets
+      .filter((t) => !expected.includes(t))
+      .map((t) => `prometheus scrapes ${t}, which no compose container serves on that port`),
+  ];
 }

@@ -1,3 +1,12 @@
+import {
+  directivesNamed,
+  firstArgs,
+  locationsOf,
+  parseNginx,
+  serversOf,
+  type Directive,
+  type Location,
+} from './nginx-config';
 import { describeObject, filesUnder, readText, type KubernetesObject } from './workspace';
 
 /** A path prefix and the service that gets it. */
@@ -6,7 +15,7 @@ export interface Route {
   service: string;
 }
 
-const normalize = (prefix: string): string => `/${prefix.replace(/^\/+|\/+$/g, '')}`;
+export const normalize = (prefix: string): string => `/${prefix.replace(/^\/+|\/+$/g, '')}`;
 
 /**
  * The prefixes the apps really serve: every `@Controller('…')` under apps/<service>/src. The
@@ -23,14 +32,31 @@ export function servedRoutes(services: string[], read: (path: string) => string 
   );
 }
 
-/** `location <prefix> { proxy_pass $<service>; }` blocks of the compose gateway. */
-export function gatewayRoutes(nginxConf: string): Route[] {
-  const upstreams = new Map(
-    [...nginxConf.matchAll(/set \$(\w+) http:\/\/([\w-]+):\d+;/g)].map((m) => [m[1]!, m[2]!]),
+/**
+ * The target of a `proxy_pass`: an upstream block's name (`http://catalog`), a host
+ * (`http://catalog:3002`) or a variable set with `set $catalog http://catalog:3002;`.
+ */
+function proxyTarget(config: Directive[], location: Location): string | undefined {
+  const target = firstArgs(location.block, 'proxy_pass')?.[0];
+  if (!target) return undefined;
+  const variables = new Map(
+    serversOf(config).flatMap((server) =>
+      directivesNamed(server.block, 'set').map((d) => [d.args[0]!, d.args[1]!] as const),
+    ),
   );
-  return [
-    ...nginxConf.matchAll(/location\s+([^\s{=]+)\s*\{\s*proxy_pass\s+(?:\$(\w+)|http:\/\/([\w-]+)[^;]*);/g),
-  ].map((m) => ({ prefix: normalize(m[1]!), service: m[2] ? (upstreams.get(m[2]) ?? `$${m[2]}`) : m[3]! }));
+  const url = target.startsWith('$') ? (variables.get(target) ?? target) : target;
+  return /^https?:\/\/([\w.-]+)/.exec(url)?.[1] ?? url;
+}
+
+/** The prefix `location`s of the compose gateway and the upstream (service) each proxies to. */
+export function gatewayRoutes(nginxConf: string): Route[] {
+  const config = parseNginx(nginxConf);
+  return locationsOf(config)
+    .filter((location) => location.modifier === undefined || location.modifier === '^~')
+    .flatMap((location) => {
+      const service = proxyTarget(config, location);
+      return service ? [{ prefix: normalize(location.match), service }] : [];
+    });
 }
 
 export function ingressRoutes(objects: KubernetesObject[]): Route[] {
@@ -46,7 +72,8 @@ export function ingressRoutes(objects: KubernetesObject[]): Route[] {
     );
 }
 
-const covers = (routed: string, served: string) => served === routed || served.startsWith(`${routed}/`);
+export const covers = (routed: string, served: string) =>
+  served === routed || served.startsWith(`${routed}/`);
 
 /**
  * A router must send every served path to the service serving it (its longest matching prefix
@@ -69,4 +96,4 @@ export function routeProblems(where: string, routed: Route[], served: Route[]): 
   return [...unreachable, ...nowhere];
 }
 
-export { describeObject };
+export { describeObject, proxyTarget };

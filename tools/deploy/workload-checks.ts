@@ -108,11 +108,19 @@ export function shutdownAndRolloutProblems(objects: KubernetesObject[]): string[
   });
 }
 
+/**
+ * Infrastructure held to the services' standard: the images that run with a read-only root (Redis
+ * for the catalog cache). Kafka and MySQL write their configuration at start, so they are not here.
+ */
+export const HARDENED_INFRASTRUCTURE = /^redis:/;
+
 /** Non-root, read-only root filesystem, no capabilities, bounded resources. */
 export function hardeningProblems(objects: KubernetesObject[]): string[] {
   return objects.flatMap((object) => {
     const pod = podSpecOf(object) as { securityContext?: { runAsNonRoot?: boolean } } | undefined;
-    const services = (containersOf(object) as ServiceContainer[]).filter((c) => shopflowServiceOf(c.image));
+    const services = (containersOf(object) as ServiceContainer[]).filter(
+      (c) => shopflowServiceOf(c.image) || HARDENED_INFRASTRUCTURE.test(c.image),
+    );
     if (!pod || services.length === 0) return [];
     const where = describeObject(object);
     const problems = pod.securityContext?.runAsNonRoot ? [] : [`${where}: runAsNonRoot is not set`];
