@@ -39,3 +39,17 @@ export async function measureStaleness(
   }
   return lags;
 }
+
+/**
+ * The replica's own view: quantiles of catalog_cache_invalidation_lag_seconds (from a change's
+ * commit to the replica dropping it), read from its /metrics as the upper bound of the bucket that
+ * holds the quantile, in ms.
+ */
+export async function invalidationLagQuantiles(baseUrl: string, quantiles: number[]): Promise<number[]> {
+  const text = await (await fetch(`${baseUrl}/metrics`)).text();
+  const buckets = [
+    ...text.matchAll(/^catalog_cache_invalidation_lag_seconds_bucket\{le="([^"]+)"[^}]*\} (\d+)/gm),
+  ].map((m) => ({ le: m[1] === '+Inf' ? Infinity : Number(m[1]), count: Number(m[2]) }));
+  const total = buckets.at(-1)?.count ?? 0;
+  return quantiles.map((q) => (buckets.find((b) => b.count >= q * total)?.le ?? Number.NaN) * 1000);
+}

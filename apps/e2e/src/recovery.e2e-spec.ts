@@ -38,12 +38,12 @@ describe('recovery under saga load (real processes, real broker, real database)'
     },
   );
 
-  it('kill -9 + restart of one of two instances: the survivors serve HTTP and take the partitions', async () => {
+  it('kill -9 + restart of one of two instances: HTTP within 5 s, the survivors serve and take the partitions', async () => {
     const report = await runRecoveryScenario(RECOVERY_SCENARIOS.replicaCrash, LOAD);
     expectNothingLost(report);
-    // Six service processes share 2 cores with the broker, the database and the load here: the
-    // restarted one's start (1.5 s of CPU to load its bundle when quiet) is slower than alone.
-    expect(report.restartToReadyMs).toBeLessThan(8_000);
+    // Six service processes share 2 cores with the broker, the database and the load here; quiet,
+    // the restarted one answers in about 2 s (docs/benchmarks.md), so 5 s leaves room for a busy CI.
+    expect(report.restartToReadyMs).toBeLessThan(5_000);
     expect(report.longestRefusalMs).toBeLessThan(2_000);
     expect(report.longestStallMs).toBeLessThan(15_000);
   });

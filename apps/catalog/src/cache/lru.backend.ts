@@ -63,7 +63,7 @@ export class LruBackend implements ReadCacheBackend {
     this.entries.delete(id);
     this.entries.set(id, { value, expiresAt, pagesGeneration: this.pagesGeneration });
     if (this.entries.size > this.maxEntries) {
-      const oldest = this.entries.keys().next().value!;
+      const oldest = this.entries.keys().next().value as string;
       this.entries.delete(oldest);
       this.onEviction(oldest.startsWith('p:') ? 'product' : 'page');
     }

@@ -24,11 +24,12 @@ describe('catalog read cache on Redis (real Redis)', () => {
   async function replica(ttlMs = 5_000) {
     const metrics = new Metrics('catalog');
     const logs = captureLogger('catalog', 'info');
-    let cache: CatalogReadCache | undefined;
     const url = new URL(redisUrl());
     url.port = String(proxy.port);
-    const backend = new RedisBackend(url.toString(), (up, reason) => cache?.backendState(up, reason));
-    cache = new CatalogReadCache(backend, { ttlMs }, metrics, logs.logger);
+    const holder: { cache?: CatalogReadCache } = {};
+    const backend = new RedisBackend(url.toString(), (up, reason) => holder.cache?.backendState(up, reason));
+    const cache = new CatalogReadCache(backend, { ttlMs }, metrics, logs.logger);
+    holder.cache = cache;
     opened.push(cache);
     await eventually(() => expect(backend.up()).toBe(true), { timeoutMs: 5_000 });
     return { cache, backend, metrics, logs };
