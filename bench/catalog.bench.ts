@@ -30,12 +30,13 @@ import {
   waitUntilReady,
   type ServiceProcess,
 } from '@shopflow/testing';
-import { benchInfra, machine, summarize } from './bench-infra';
-import { databaseServerPid, machineCpuMs, processCpuMs } from './cpu-meter';
+import { benchInfra, summarize } from './bench-infra';
+import { databaseServerPid, machineCpuMs, pidOf, processCpuMs } from './cpu-meter';
 import { assertSameAnswers, startBareServer, type Server } from './catalog-baseline';
+import { printCatalogReport, type Measured } from './catalog-report';
 import { invalidationLagQuantiles, measureStaleness } from './catalog-staleness';
 import { startCatalogWriters } from './catalog-writers';
-import { load, type LoadResult } from './http-load';
+import { load } from './http-load';
 
 const SECONDS = Number(process.env['BENCH_SECONDS'] ?? 10);
 const WARM_UP_SECONDS = Number(process.env['BENCH_WARM_UP_SECONDS'] ?? 3);
@@ -64,13 +65,6 @@ const ours: number[] = [process.pid];
 function cpuSnapshot() {
   const machine = machineCpuMs();
   return { ...machine, ours: ours.reduce((sum, pid) => sum + processCpuMs(pid), 0) };
-}
-
-interface Measured extends LoadResult {
-  /** Share of the machine's CPU used by processes other than this benchmark's (NaN if unknown). */
-  others: number;
-  /** For the mean of two measurements: how far apart their throughputs were, relative to the mean. */
-  spread?: number;
 }
 
 /** Warm-up, then the measurement; any non-2xx or connection error means something is broken. */
@@ -176,7 +170,9 @@ async function main() {
     await waitUntilReady(replica);
     const bare = await startBareServer(schema.url, POOL_SIZE);
     servers.push(bare);
-    for (const pid of [catalog.child.pid, replica.child.pid, bare.pid, databaseServerPid()])
+    // Redis, when it is the cache, is part of the system under test, not noise.
+    const cachePid = CACHE === 'redis' ? pidOf('redis-server') : undefined;
+    for (const pid of [catalog.child.pid, replica.child.pid, bare.pid, databaseServerPid(), cachePid])
       if (pid !== undefined) ours.push(pid);
 
     const randomId = (from: string[]) => () =>
@@ -256,69 +252,28 @@ async function main() {
       PAGE,
     ]);
 
-    const f = (n: number) => Math.round(n).toLocaleString('en');
-    const ms = (n: number) => n.toFixed(1).padStart(7);
-    const pct = (n: number) => (Number.isNaN(n) ? '?' : `${Math.round(n * 100)}%`).padStart(7);
-    const row = (label: string, r: Measured, extra = '') =>
-      `${label.padEnd(44)}${f(r.requestsPerSecond).padStart(9)} ${ms(r.p50)} ${ms(r.p99)} ${pct(r.others)}` +
-      `${r.spread === undefined ? '' : ` ±${Math.round((r.spread * 100) / 2)}%`.padStart(6)}${extra}`;
-    const ratio = (a: Measured, b: Measured) =>
-      `   ${(a.requestsPerSecond / b.requestsPerSecond).toFixed(2)} of bare`;
-    const header =
-      `${''.padEnd(44)}${'req/s'.padStart(9)} ${'p50 ms'.padStart(7)} ${'p99 ms'.padStart(7)} ` +
-      `${'others'.padStart(7)}`;
-    console.log(
-      `\ncatalog benchmark — read cache: ${CACHE}; ${machine()}, ${database}; ${PRODUCTS.toLocaleString('en')} products; ` +
-        `${CONNECTIONS} connections, ${SECONDS} s per measurement after ${WARM_UP_SECONDS} s of warm-up; ` +
-        'load generator (autocannon) in the bench process, the service and the bare server each in their own process, ' +
-        `pool of ${POOL_SIZE} connections each`,
-    );
-    console.log(
-      '\n(1) the service against a bare Fastify + mysql2 server running the same SQL; each figure the mean ' +
-        'of two measurements (± half their difference in req/s)',
-    );
-    console.log(header);
-    console.log(row('GET /v1/products/:id  service', byId.service, ratio(byId.service, byId.bare)));
-    console.log(row('                      bare', byId.bare));
-    console.log(row(`GET ${PAGE.slice(0, 18)}…  service`, page.service, ratio(page.service, page.bare)));
-    console.log(row('                      bare', page.bare));
-    console.log(`page: ${PAGE}`);
-    console.log(
-      "others: the share of the machine's CPU used by processes other than the bench, the two servers and MySQL",
-    );
-    console.log(
-      `\n(2) reads of the ${hot.length} products of the page's category and price range, without and with ` +
-        'admins writing to the same products through the service',
-    );
-    console.log(header);
-    const change = (a: Measured, b: Measured) =>
-      `   ${(a.requestsPerSecond / b.requestsPerSecond).toFixed(2)} of quiet`;
-    console.log(row('GET /v1/products/:id  service quiet', quiet.byId));
-    console.log(row('                      service under writes', busy.byId, change(busy.byId, quiet.byId)));
-    console.log(row('                      bare quiet', quiet.bareById));
-    console.log(
-      row('                      bare under writes', busy.bareById, change(busy.bareById, quiet.bareById)),
-    );
-    console.log(row('GET page              service quiet', quiet.page));
-    console.log(row('                      service under writes', busy.page, change(busy.page, quiet.page)));
-    console.log(row('                      bare quiet', quiet.barePage));
-    console.log(
-      row('                      bare under writes', busy.barePage, change(busy.barePage, quiet.barePage)),
-    );
-    console.log(
-      `writes: ${writeRate.toFixed(0)}/s achieved (target ${WRITES_PER_SECOND}/s; half stock adjustments, ` +
-        `half If-Match price changes), p50 ${writeLatency.p50.toFixed(1)} ms, p99 ${writeLatency.p99.toFixed(1)} ms; ` +
-        `in all ${writers.counts.stock} stock adjustments, ${writers.counts.price} price changes, ` +
-        `${writers.counts.conflicts} version conflicts (409)`,
-    );
-    const lag = summarize(staleness);
     const [lag50, lag99] = await invalidationLagQuantiles(replica.baseUrl, [0.5, 0.99]);
-    console.log(
-      `\n(3) staleness under the writes: from a price change's answer (replica A) until replica B serves it, ` +
-        `${lag.n} changes: p50 ${lag.p50.toFixed(1)} ms, p99 ${lag.p99.toFixed(1)} ms, max ${Math.max(...staleness).toFixed(1)} ms ` +
-        `(one read's latency included); replica B's invalidation lag (commit to entries dropped, every change ` +
-        `it heard of): p50 ≤ ${lag50} ms, p99 ≤ ${lag99} ms (histogram bucket bounds)`,
-    );
+    printCatalogReport({
+      settings: {
+        cache: CACHE,
+        database,
+        products: PRODUCTS,
+        connections: CONNECTIONS,
+        seconds: SECONDS,
+        warmUpSeconds: WARM_UP_SECONDS,
+        poolSize: POOL_SIZE,
+        page: PAGE,
+        writesPerSecond: WRITES_PER_SECOND,
+      },
+      byId,
+      pageReads: page,
+      quiet,
+      busy,
+      hotProducts: hot.length,
+      writes: { rate: writeRate, latency: writeLatency, counts: writers.counts },
+      staleness,
+      invalidationLag: { p50: lag50!, p99: lag99! },
+    });
   } finally {
     for (const server of servers.reverse()) await server.stop();
     await jwks.close();

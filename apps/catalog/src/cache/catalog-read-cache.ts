@@ -42,7 +42,7 @@ export class CatalogReadCache {
     );
     this.invalidationLag = metrics.histogram(
       'catalog_cache_invalidation_lag_seconds',
-      'From a change committed to this replica dropping what it affects',
+      'From a change published (within ms of its commit) to this replica dropping what it affects',
       [],
       [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
     );

@@ -9,15 +9,16 @@ import type { CatalogChange } from './read-cache.backend';
  * is not a catalog change (unknown type, unreadable body): the TTL then bounds what it touched.
  */
 export function changeOf(message: ReceivedMessage): { change: CatalogChange; committedAt: number } | null {
-  let event: { type?: unknown; occurredAt?: unknown; data?: Record<string, unknown> };
+  let event: { type?: unknown; data?: Record<string, unknown> };
   try {
     event = JSON.parse(message.value?.toString('utf8') ?? 'null') ?? {};
   } catch {
     return null;
   }
   const data = event.data ?? {};
-  const committedAt = typeof event.occurredAt === 'string' ? Date.parse(event.occurredAt) : Number.NaN;
-  const at = Number.isFinite(committedAt) ? committedAt : Number(message.timestamp);
+  // The relay publishes within milliseconds of the commit; `occurredAt` is earlier, inside the
+  // transaction, and would count the writer's own transaction time as the cache's lag.
+  const at = Number(message.timestamp);
   switch (event.type) {
     case 'ProductCreated':
     case 'ProductUpdated':

@@ -84,8 +84,17 @@ export async function runSagaLoad(
   await Promise.all([...customers.map((_, c) => customerLoop(c)), chaos()]);
 
   const orders = await finalOrders(stack, placed, customers, options.settleTimeoutMs ?? 90_000);
-  const inCatalog = await stack.catalogProduct(product.id);
   const confirmedUnits = orders.filter((o) => o.status === 'CONFIRMED').length + 1; // + the warm-up order
+  // Read until the replica serving it has heard of the last reservation (its cache follows the
+  // catalog's events within milliseconds; the read cache's TTL, 5 s, is far beyond this deadline).
+  const inCatalog = await eventually(
+    async () => {
+      const read = await stack.catalogProduct(product.id);
+      if (read.stockReserved !== confirmedUnits) throw new Error('stock not settled yet');
+      return read;
+    },
+    { timeoutMs: 2_000, intervalMs: 50 },
+  ).catch(() => stack.catalogProduct(product.id));
   const finals = orders.map((o) => ({ order: o, at: Date.parse(o.history[o.history.length - 1]!.at) }));
   return {
     accepted: placed.length,
