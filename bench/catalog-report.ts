@@ -33,6 +33,8 @@ export interface CatalogReport {
     counts: { stock: number; price: number; conflicts: number };
   };
   staleness: number[];
+  /** Replica A's cache_requests_total by "cache result", over the whole run. */
+  cacheCounts: Record<string, number>;
   invalidationLag: { p50: number; p99: number };
 }
 
@@ -100,5 +102,13 @@ export function printCatalogReport(report: CatalogReport): void {
       `${lag.n} changes: p50 ${lag.p50.toFixed(1)} ms, p99 ${lag.p99.toFixed(1)} ms, max ${Math.max(...staleness).toFixed(1)} ms ` +
       `(one read's latency included); replica B's invalidation lag (commit to entries dropped, every change ` +
       `it heard of): p50 ≤ ${report.invalidationLag.p50} ms, p99 ≤ ${report.invalidationLag.p99} ms (histogram bucket bounds)`,
+  );
+  const ratio100 = (area: string) => {
+    const hits = report.cacheCounts[`${area} hit`] ?? 0;
+    const all = hits + (report.cacheCounts[`${area} miss`] ?? 0);
+    return all ? `${((hits / all) * 100).toFixed(1)} % of ${all.toLocaleString('en')}` : 'none';
+  };
+  console.log(
+    `replica A's cache hits over the run: products ${ratio100('product')}, pages ${ratio100('page')}`,
   );
 }

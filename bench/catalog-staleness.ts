@@ -53,3 +53,13 @@ export async function invalidationLagQuantiles(baseUrl: string, quantiles: numbe
   const total = buckets.at(-1)?.count ?? 0;
   return quantiles.map((q) => (buckets.find((b) => b.count >= q * total)?.le ?? Number.NaN) * 1000);
 }
+
+/** Hits and misses per cache (product, page) from a replica's /metrics, for the report. */
+export async function cacheCounts(baseUrl: string): Promise<Record<string, number>> {
+  const text = await (await fetch(`${baseUrl}/metrics`)).text();
+  return Object.fromEntries(
+    [...text.matchAll(/^catalog_cache_requests_total\{cache="(\w+)",result="(\w+)"[^}]*\} (\d+)/gm)].map(
+      ([, cache, result, count]) => [`${cache} ${result}`, Number(count)],
+    ),
+  );
+}

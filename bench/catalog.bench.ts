@@ -34,7 +34,7 @@ import { benchInfra, summarize } from './bench-infra';
 import { databaseServerPid, machineCpuMs, pidOf, processCpuMs } from './cpu-meter';
 import { assertSameAnswers, startBareServer, type Server } from './catalog-baseline';
 import { printCatalogReport, type Measured } from './catalog-report';
-import { invalidationLagQuantiles, measureStaleness } from './catalog-staleness';
+import { cacheCounts, invalidationLagQuantiles, measureStaleness } from './catalog-staleness';
 import { startCatalogWriters } from './catalog-writers';
 import { load } from './http-load';
 
@@ -272,6 +272,7 @@ async function main() {
       hotProducts: hot.length,
       writes: { rate: writeRate, latency: writeLatency, counts: writers.counts },
       staleness,
+      cacheCounts: await cacheCounts(catalog.baseUrl),
       invalidationLag: { p50: lag50!, p99: lag99! },
     });
   } finally {
