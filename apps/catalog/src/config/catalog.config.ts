@@ -11,6 +11,11 @@ export const catalogCacheEnv = {
   CATALOG_CACHE_MAX_ENTRIES: z.coerce.number().int().min(0).max(1_000_000).default(10_000),
 };
 
-export const catalogEnv = z.object({ ...commonEnv, ...httpPort(3002), ...accessTokenEnv, ...catalogCacheEnv });
+export const catalogEnv = z.object({
+  ...commonEnv,
+  ...httpPort(3002),
+  ...accessTokenEnv,
+  ...catalogCacheEnv,
+});
 
 export type CatalogConfig = z.infer<typeof catalogEnv>;
