@@ -23,6 +23,6 @@ describe('event catalogue (docs/asyncapi.yaml)', () => {
         .map((c) => c.address())
         .sort(),
     ).toEqual(['auth.user-events', 'catalog.product-events', 'catalog.stock-events', 'order.events']);
-    expect(document?.messages().all().length).toBe(11);
+    expect(document?.messages().all().length).toBe(12);
   });
 });

@@ -1,6 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import { OrderCancelledV1, OrderPlacedV1, type Product } from '@shopflow/contracts';
-import { eventually, EventPublisher, redisUrl } from '@shopflow/testing';
+import {
+  OrderCancelledV1,
+  OrderPlacedV1,
+  StockReleasedV1,
+  StockReservedV1,
+  TOPICS,
+  type Product,
+} from '@shopflow/contracts';
+import { eventually, EventPublisher, EventTap, redisUrl } from '@shopflow/testing';
 import { startCatalog } from '../test-support/catalog-under-test';
 
 type Replica = Awaited<ReturnType<typeof startCatalog>>;
@@ -19,16 +26,18 @@ describe.each([
   let a: Replica;
   let b: Replica;
   let publisher: EventPublisher;
+  let tap: EventTap;
 
   beforeAll(async () => {
     publisher = EventPublisher.create();
+    tap = await EventTap.start([TOPICS.catalogStockEvents.name]);
     // A TTL far beyond every deadline below: only invalidation can make the replicas converge in time.
     const cache = { ...env(), CATALOG_CACHE_TTL_MS: '60000' };
     a = await startCatalog({ ...cache, KAFKA_CLIENT_ID: `catalog-a-${randomUUID().slice(0, 6)}` });
     b = await startCatalog({ ...cache, KAFKA_CLIENT_ID: `catalog-b-${randomUUID().slice(0, 6)}` });
   });
   afterAll(async () => {
-    await Promise.all([a?.stop(), b?.stop(), publisher?.close()]);
+    await Promise.all([a?.stop(), b?.stop(), publisher?.close(), tap?.stop()]);
   });
 
   const read = async (replica: Replica, url: string) => {
@@ -120,8 +129,12 @@ describe.each([
       },
       'order',
     );
+    // The saga's own pace (a consumer group settling after the replicas joined) is not the cache's:
+    // once the catalog has published its answer, the change is committed and both must follow.
+    await tap.waitFor(StockReservedV1, (d) => d.orderId === orderId, { timeoutMs: 30_000 });
     await bothServe(url, (p) => p.stockAvailable === 7 && p.stockReserved === 3);
     await publisher.publish(OrderCancelledV1, { orderId }, 'order');
+    await tap.waitFor(StockReleasedV1, (d) => d.orderId === orderId, { timeoutMs: 30_000 });
     await bothServe(url, (p) => p.stockAvailable === 10 && p.stockReserved === 0);
   });
 

@@ -41,7 +41,7 @@ export const TOPICS = {
     partitions: 3,
     replicationFactor: 3,
     key: 'orderId',
-    eventTypes: ['StockReserved', 'StockRejected', 'StockReleased'],
+    eventTypes: ['StockReserved', 'StockRejected', 'StockReleased', 'StockAdjusted'],
     description: 'Outcomes of stock reservations made for orders.',
   },
   orderEvents: {
