@@ -1,4 +1,5 @@
 import { performance } from 'node:perf_hooks';
+import { versionOf } from './catalog-writers';
 
 /**
  * Staleness as a client sees it: an admin changes a product's price through one replica, and a
@@ -18,7 +19,7 @@ export async function measureStaleness(
   for (let n = 0; n < samples; n++) {
     const id = ids[n % ids.length]!;
     const current = await fetch(`${writer}/v1/products/${id}`);
-    const version = Number(/^"(\d+)/.exec(current.headers.get('etag') ?? '')?.[1]);
+    const version = versionOf(current.headers.get('etag'));
     await current.arrayBuffer();
     const priceCents = 1000 + n;
     const written = await fetch(`${writer}/v1/products/${id}`, {

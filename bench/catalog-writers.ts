@@ -73,4 +73,4 @@ export function startCatalogWriters(baseUrl: string, token: string, ids: string[
 }
 
 /** A product's ETag is "<version>-<available>-<reserved>"; If-Match compares the version. */
-const versionOf = (etag: string | null) => Number(/^"(\d+)/.exec(etag ?? '')?.[1]);
+export const versionOf = (etag: string | null) => Number(/^"(\d+)/.exec(etag ?? '')?.[1]);

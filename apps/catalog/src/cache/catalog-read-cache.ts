@@ -1,6 +1,13 @@
 import type { Logger } from '@shopflow/platform/observability';
 import { Metrics } from '@shopflow/platform/observability';
-import type { CacheKey, CatalogChange, ReadCacheBackend, Representation } from './read-cache.backend';
+import {
+  keyId,
+  productKeyId,
+  type CacheKey,
+  type CatalogChange,
+  type ReadCacheBackend,
+  type Representation,
+} from './read-cache.backend';
 
 export interface CatalogReadCacheOptions {
   /** No entry is served longer than this after its database read began; 0 turns the cache off. */
@@ -58,7 +65,7 @@ export class CatalogReadCache {
 
   async read(key: CacheKey, load: () => Promise<Representation>): Promise<Representation> {
     if (this.options.ttlMs <= 0 || (this.options.live && !this.options.live())) return load();
-    const id = key.area === 'product' ? `p:${key.productId}` : `q:${key.query}`;
+    const id = keyId(key);
     const shared = this.inFlight.get(id);
     if (shared) {
       this.requests.inc({ cache: key.area, result: 'hit' });
@@ -103,7 +110,7 @@ export class CatalogReadCache {
   async invalidate(change: CatalogChange, source: 'local' | 'event', committedAt?: number): Promise<void> {
     if (!change.pages && !change.productIds.length) return;
     // A read in flight started before the change: its result must not be shared after it.
-    for (const id of change.productIds) this.inFlight.delete(`p:${id}`);
+    for (const id of change.productIds) this.inFlight.delete(productKeyId(id));
     if (change.pages)
       for (const id of this.inFlight.keys()) if (id.startsWith('q:')) this.inFlight.delete(id);
     try {

@@ -1,10 +1,12 @@
-import type {
-  CacheKey,
-  CatalogChange,
-  FillToken,
-  Lookup,
-  ReadCacheBackend,
-  Representation,
+import {
+  keyId,
+  productKeyId,
+  type CacheKey,
+  type CatalogChange,
+  type FillToken,
+  type Lookup,
+  type ReadCacheBackend,
+  type Representation,
 } from './read-cache.backend';
 
 interface Entry {
@@ -46,7 +48,7 @@ export class LruBackend implements ReadCacheBackend {
   ) {}
 
   async lookup(key: CacheKey, now: number): Promise<Lookup> {
-    const id = keyOf(key);
+    const id = keyId(key);
     const entry = this.entries.get(id);
     if (entry) {
       const current = key.area === 'page' ? entry.pagesGeneration === this.pagesGeneration : true;
@@ -63,7 +65,7 @@ export class LruBackend implements ReadCacheBackend {
   async store(token: FillToken, value: Representation, expiresAt: number): Promise<void> {
     const { key, generation, epoch } = token as LruToken;
     if (this.maxEntries === 0 || epoch !== this.epoch || generation !== this.generationOf(key)) return;
-    const id = keyOf(key);
+    const id = keyId(key);
     this.entries.delete(id);
     this.entries.set(id, { value, expiresAt, pagesGeneration: this.pagesGeneration, used: false });
     if (this.entries.size > this.maxEntries) this.evictOne();
@@ -78,7 +80,7 @@ export class LruBackend implements ReadCacheBackend {
     }
     for (const productId of change.productIds) {
       this.productChanges.set(productId, ++this.sequence);
-      this.entries.delete(`p:${productId}`);
+      this.entries.delete(productKeyId(productId));
     }
   }
 
@@ -113,5 +115,3 @@ export class LruBackend implements ReadCacheBackend {
     return key.area === 'page' ? this.pagesGeneration : (this.productChanges.get(key.productId) ?? 0);
   }
 }
-
-const keyOf = (key: CacheKey) => (key.area === 'product' ? `p:${key.productId}` : `q:${key.query}`);

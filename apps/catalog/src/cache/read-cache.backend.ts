@@ -7,6 +7,11 @@ export interface Representation {
 /** What a read is about: one product (by id) or one page (by its canonical query). */
 export type CacheKey = { area: 'product'; productId: string } | { area: 'page'; query: string };
 
+/** A key as one string, for maps in this process: `p:<id>` for a product, `q:<query>` for a page. */
+export const keyId = (key: CacheKey): string =>
+  key.area === 'product' ? productKeyId(key.productId) : `q:${key.query}`;
+export const productKeyId = (productId: string): string => `p:${productId}`;
+
 /** What changed: these products, and whether page listings may have changed too. */
 export interface CatalogChange {
   productIds: readonly string[];

@@ -28,6 +28,8 @@ local generation = redis.call('GET', KEYS[1]) or '0'
 return {generation, redis.call('GET', ARGV[1] .. generation)}`;
 
 type LookupReply = [generation: string, entry: string | null];
+/** The script, as ioredis's defineCommand adds it to the client. */
+type CacheLookup = { cacheLookup(generationKey: string, entryPrefix: string): Promise<LookupReply> };
 
 /**
  * The shared backend, selected by REDIS_URL: every replica reads and fills the same entries, and
@@ -58,9 +60,10 @@ export class RedisBackend implements ReadCacheBackend {
     if (!this.up()) return { unavailable: true };
     const name = entryName(key);
     try {
-      const [generation, entry] = (await (
-        this.redis as unknown as { cacheLookup(k: string, a: string): Promise<LookupReply> }
-      ).cacheLookup(generationKey(key), `${name}@`)) as LookupReply;
+      const [generation, entry] = await (this.redis as Redis & CacheLookup).cacheLookup(
+        generationKey(key),
+        `${name}@`,
+      );
       if (entry !== null) return { hit: decode(entry) };
       const token: RedisToken = { key, startedAt: now, entryKey: `${name}@${generation}` };
       return { miss: token };
