@@ -2,18 +2,28 @@
 // (a) raw kafkajs: produce → consume on one topic, same producer settings as the relay.
 // (b) the project's path: transaction with an outbox row → relay → Kafka → consumer → inbox + effect
 //     in one transaction. Same broker, same run, same message count.
+// (c) the same path with the handler declared the Nest way (`@OnEvent` behind `EventTransport`), as
+//     the services run it: the difference to (b) is what Nest's microservices layer costs.
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
+import { Controller, Module, type Type } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { Payload } from '@nestjs/microservices';
+import type { EntityManager } from 'typeorm';
 import { z } from 'zod';
-import { defineEvent } from '@shopflow/contracts';
+import { defineEvent, type EventDefinition, type EventEnvelope } from '@shopflow/contracts';
 import {
   AddOutboxTraceparent1764400000000,
   CreateMessagingTables1764000000000,
   EventConsumer,
+  EventTransport,
   KafkajsBroker,
+  OnEvent,
   Outbox,
   OutboxRelay,
+  TransactionManager,
   UnitOfWork,
+  type EventHandler,
 } from '@shopflow/platform/messaging';
 import { createLogger, Metrics } from '@shopflow/platform/observability';
 import { createDataSource, runMigrations } from '@shopflow/platform/persistence';
@@ -27,7 +37,23 @@ const WRITERS = 8;
 const EVENTS_PER_TX = 10;
 const logger = createLogger({ service: 'bench', level: 'error' });
 
-async function outboxPath(brokers: string[]) {
+type BenchData = { key: string; seq: number; padding: string };
+
+/** The bench's handler as a service declares one: a controller method behind `EventTransport`. */
+function benchEventsModule(event: EventDefinition, apply: EventHandler<BenchData>): Type {
+  @Controller()
+  class BenchEventsController {
+    @OnEvent(event)
+    applied(@Payload() e: EventEnvelope<BenchData>, @TransactionManager() em: EntityManager) {
+      return apply(em, e, undefined as never);
+    }
+  }
+  @Module({ controllers: [BenchEventsController] })
+  class BenchEventsModule {}
+  return BenchEventsModule;
+}
+
+async function outboxPath(brokers: string[], handlerVia: 'consumer' | 'nest') {
   const schema = await createTestSchema('bench_messaging');
   const url = new URL(schema.url);
   try {
@@ -63,16 +89,25 @@ async function outboxPath(brokers: string[]) {
       groupId: `bench-outbox-${randomUUID()}`,
       topics: [topic],
       deadLetterTopic: `${topic}.dlq`,
-    }).on(event, async (em, e) => {
+    });
+    const apply: EventHandler<BenchData> = async (em, e) => {
       await em.query('INSERT INTO bench_effect (event_id, seq) VALUES (?, ?)', [e.id, e.data.seq]);
       // Resolve only after the transaction commits: "applied" means durable.
       setImmediate(() => {
         applied.done(e.data.key);
         if (++count === THROUGHPUT_EVENTS + LATENCY_SAMPLES) allApplied();
       });
-    });
+    };
     relay.start();
-    await consumer.start();
+    const nest =
+      handlerVia === 'nest'
+        ? await NestFactory.createMicroservice(benchEventsModule(event, apply), {
+            strategy: new EventTransport(consumer),
+            logger: false,
+          })
+        : undefined;
+    if (nest) await nest.listen();
+    else consumer.on(event, apply).start();
     // Warm up: the consumer has joined its group once the first event comes back.
     const warm = applied.until('warm-up');
     await uow.run((em) => outbox.add(em, event, { key: 'warm-up', seq: -1, padding: '' }));
@@ -108,6 +143,7 @@ async function outboxPath(brokers: string[]) {
     await done;
     const seconds = (performance.now() - t0) / 1000;
     await consumer.stop();
+    await nest?.close();
     await relay.stop();
     await broker.close();
     await dataSource.destroy();
@@ -130,7 +166,8 @@ async function main() {
       latencySamples: LATENCY_SAMPLES,
       throughputEvents: THROUGHPUT_EVENTS,
     });
-    const o = await outboxPath(infra.brokers);
+    const o = await outboxPath(infra.brokers, 'consumer');
+    const n = await outboxPath(infra.brokers, 'nest');
     const f = (n: number) => n.toFixed(1);
     console.log(`\nmessaging benchmark — ${machine()}`);
     console.log(
@@ -144,7 +181,14 @@ async function main() {
       `outbox→relay→consumer→inbox (commit) ${f(o.latency.p50).padStart(8)} ${f(o.latency.p99).padStart(8)} ${o.perSecond.toFixed(0).padStart(10)}`,
     );
     console.log(
-      `\nratio: throughput ${(o.perSecond / r.perSecond).toFixed(2)} of raw; p50 adds ${f(o.latency.p50 - r.latency.p50)} ms ` +
+      `  … handler via Nest (@OnEvent)     ${f(n.latency.p50).padStart(8)} ${f(n.latency.p99).padStart(8)} ${n.perSecond.toFixed(0).padStart(10)}`,
+    );
+    console.log(
+      `\nNest's microservices layer: throughput ${(n.perSecond / o.perSecond).toFixed(2)} of the hand-registered handler's; ` +
+        `p50 ${n.latency.p50 >= o.latency.p50 ? 'adds' : 'saves'} ${f(Math.abs(n.latency.p50 - o.latency.p50))} ms`,
+    );
+    console.log(
+      `ratio: throughput ${(o.perSecond / r.perSecond).toFixed(2)} of raw; p50 adds ${f(o.latency.p50 - r.latency.p50)} ms ` +
         `(writers finished in ${o.writeSeconds.toFixed(1)} s: ${WRITERS} writers × ${EVENTS_PER_TX} events per transaction)`,
     );
   }

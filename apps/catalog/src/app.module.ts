@@ -12,6 +12,7 @@ import { ProductsController } from './products/products.controller';
 import { ProductsService } from './products/products.service';
 import { StockController } from './stock/stock.controller';
 import { StockReservations } from './stock/stock-reservations';
+import { StockReservationsEventsController } from './stock/stock-reservations.events.controller';
 import { StockService } from './stock/stock.service';
 
 @Module({})
@@ -45,7 +46,7 @@ export class AppModule {
           audience: config.JWT_AUDIENCE,
         }),
       ],
-      controllers: [ProductsController, StockController],
+      controllers: [ProductsController, StockController, StockReservationsEventsController],
       providers: [
         ...readCacheProviders(
           {

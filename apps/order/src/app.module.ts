@@ -12,10 +12,10 @@ import { OrderTransitions } from './orders/order-transitions';
 import { OrdersController } from './orders/orders.controller';
 import { OrderPolicy } from './orders/order-policy';
 import { OrdersService } from './orders/orders.service';
-import { OrderSaga } from './saga/order-saga';
+import { OrderSagaEventsController } from './saga/order-saga.events.controller';
 import { OrderTimeoutOptions, OrderTimeouts } from './saga/order-timeouts';
 import { SagaMetrics } from './saga/saga-metrics';
-import { CatalogAndCustomerViews } from './views/catalog-and-customer-views';
+import { CatalogAndCustomerViewsEventsController } from './views/catalog-and-customer-views.events.controller';
 
 @Module({})
 export class AppModule {
@@ -48,7 +48,7 @@ export class AppModule {
           audience: config.JWT_AUDIENCE,
         }),
       ],
-      controllers: [OrdersController],
+      controllers: [OrdersController, OrderSagaEventsController, CatalogAndCustomerViewsEventsController],
       providers: [
         { provide: OrderPolicy, useValue: new OrderPolicy(config.ORDER_PENDING_TIMEOUT_MS) },
         {
@@ -58,10 +58,8 @@ export class AppModule {
         OrderReader,
         OrderTransitions,
         OrdersService,
-        OrderSaga,
         SagaMetrics,
         OrderTimeouts,
-        CatalogAndCustomerViews,
       ],
     };
   }

@@ -51,6 +51,7 @@ export async function startServiceUnderTest<S extends z.ZodObject>({
     trustedProxies: config.TRUSTED_PROXIES,
   });
   await app.init();
+  await app.startAllMicroservices(); // the event transport: starts the service's consumer, if it has one
   await app.getHttpAdapter().getInstance().ready();
   return {
     app,

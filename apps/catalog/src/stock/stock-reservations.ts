@@ -1,29 +1,27 @@
-import { Injectable, type OnModuleInit } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import {
-  OrderCancelledV1,
   OrderPlacedV1,
-  OrderRejectedV1,
   StockRejectedV1,
   StockReleasedV1,
   StockReservedV1,
   type EventData,
 } from '@shopflow/contracts';
-import { EventConsumer, Outbox, UnitOfWork } from '@shopflow/platform/messaging';
+import { Outbox, UnitOfWork } from '@shopflow/platform/messaging';
 import { Metrics } from '@shopflow/platform/observability';
 import { CatalogReadCache } from '../cache/catalog-read-cache';
 import { decideReservation, mergeLines, type LockedStock } from './reservation-decision';
 
 /**
- * The catalog's part of the order saga. Each handler runs inside the consumer's transaction, with
- * the event's inbox row, so its effect and the events it emits commit once or not at all.
+ * The catalog's part of the order saga (its events arrive through `StockReservationsEventsController`).
+ * Each method runs inside the consumer's transaction, with the event's inbox row, so its effect and
+ * the events it emits commit once or not at all.
  */
 @Injectable()
-export class StockReservations implements OnModuleInit {
+export class StockReservations {
   private readonly outcomes;
 
   constructor(
-    private readonly consumer: EventConsumer,
     private readonly outbox: Outbox,
     private readonly unitOfWork: UnitOfWork,
     private readonly cache: CatalogReadCache,
@@ -32,15 +30,6 @@ export class StockReservations implements OnModuleInit {
     this.outcomes = metrics.counter('catalog_stock_reservations_total', 'Reservation outcomes per order', [
       'outcome',
     ]);
-  }
-
-  onModuleInit(): void {
-    this.consumer
-      .on(OrderPlacedV1, (em, event) => this.reserve(em, event.data))
-      .on(OrderCancelledV1, (em, event) => this.release(em, event.data.orderId))
-      // A rejected order may still hold stock: the order service rejects on timeout while the
-      // reservation is on its way.
-      .on(OrderRejectedV1, (em, event) => this.release(em, event.data.orderId));
   }
 
   async reserve(em: EntityManager, order: EventData<typeof OrderPlacedV1>): Promise<void> {

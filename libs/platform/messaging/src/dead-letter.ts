@@ -1,6 +1,6 @@
 import type { MessageHeaders, OutgoingMessage, ReceivedMessage } from './message-broker.port';
 
-export type DeadLetterReason = 'invalid-message' | 'handler-failed';
+export type DeadLetterReason = 'invalid-message' | 'handler-failed' | 'refused';
 
 export const DLQ_HEADERS = {
   reason: 'dlq-reason',

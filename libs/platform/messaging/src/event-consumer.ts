@@ -9,6 +9,7 @@ import {
 import { runInEventScope, traceProcess, type Logger, type Metrics } from '@shopflow/platform/observability';
 import { isDatabaseUnavailable, isLockContention } from '@shopflow/platform/persistence';
 import { deadLetterOf, type DeadLetterReason } from './dead-letter';
+import { EventRefused } from './event-refused';
 import { markInbox } from './inbox';
 import { registerConsumerGauges } from './consumer-metrics';
 import { caughtUpTo } from './consumer-progress';
@@ -33,7 +34,12 @@ export interface EventConsumerOptions {
   chunkSize?: number;
 }
 
-export type EventHandler<T> = (em: EntityManager, event: EventEnvelope<T>) => Promise<void>;
+/** Runs inside the chunk's transaction; `message` says where the event was read (topic, partition, offset). */
+export type EventHandler<T> = (
+  em: EntityManager,
+  event: EventEnvelope<T>,
+  message: ReceivedMessage,
+) => Promise<void>;
 
 interface Entry {
   definition: EventDefinition;
@@ -180,6 +186,10 @@ export class EventConsumer {
         // The database or broker is down: no amount of dead-lettering helps. Rethrow so nothing is
         // committed and the client fetches the message again once things recover.
         if (isDatabaseUnavailable(error)) throw error;
+        // A guard or pipe said no: the same event gets the same answer, so no attempt is wasted on it.
+        if (error instanceof EventRefused) {
+          return this.deadLetter(item.message, 'refused', error.message, attempt, item.envelope.type);
+        }
         // A deadlock victim or a lock wait timeout says nothing about the message: another
         // transaction held the rows. Try again without spending an attempt; never dead-letter it.
         if (isLockContention(error)) {
@@ -226,7 +236,7 @@ export class EventConsumer {
       return await traceProcess(traced, async () => {
         if (!(await markInbox(em, this.options.groupId, message.topic, envelope))) return false;
         await runInEventScope({ correlationId: envelope.correlationId, causationId: envelope.id }, () =>
-          entry.handler(em, envelope as never),
+          entry.handler(em, envelope as never, message),
         );
         return true;
       });

@@ -17,6 +17,16 @@ export { Outbox } from './outbox';
 export { OutboxRelay, type OutboxRelayOptions } from './outbox-relay';
 export { UnitOfWork } from './unit-of-work';
 export { EventConsumer, type EventConsumerOptions, type EventHandler } from './event-consumer';
+export { EventContext } from './event-context';
+export { EventRefused } from './event-refused';
+export { connectEventTransport, EventTransport } from './event-transport';
+export {
+  eventPatternOf,
+  KeepEventErrors,
+  OnEvent,
+  TransactionManager,
+  type EventOf,
+} from './on-event.decorator';
 export { DLQ_HEADERS, type DeadLetterReason } from './dead-letter';
 export { CreateMessagingTables1764000000000 } from './migrations/1764000000000-create-messaging-tables';
 export { AddOutboxTraceparent1764400000000 } from './migrations/1764400000000-add-outbox-traceparent';

@@ -15,6 +15,7 @@ import type { ServiceName } from '@shopflow/contracts';
 import type { KafkaSecurity } from '@shopflow/platform/config';
 import { Metrics, type Logger } from '@shopflow/platform/observability';
 import { EventConsumer, type EventConsumerOptions } from './event-consumer';
+import { EventTransport } from './event-transport';
 import { ConsumerHealthIndicator, KafkaHealthIndicator } from './messaging-health';
 import { KafkajsBroker } from './kafkajs.broker';
 import { MESSAGE_BROKER, type MessageBroker } from './message-broker.port';
@@ -31,15 +32,16 @@ export interface MessagingOptions {
   /** TLS and SASL to the brokers (ADR 0010), from `kafkaSecurityFrom(config)`. */
   security?: KafkaSecurity;
   relay?: Omit<OutboxRelayOptions, 'service'>;
-  /** For a service that consumes events; handlers are registered with `EventConsumer.on`. */
+  /** For a service that consumes events; handlers are controller methods declared with `@OnEvent`. */
   consumer?: EventConsumerOptions;
 }
 
 /**
- * Start and stop order. Start: relay, then consumer (after every module registered its handlers);
- * neither waits for the broker, so the HTTP server opens as soon as the database is reachable.
- * Stop: the consumer leaves its group first (onModuleDestroy, before HTTP drains), the relay stops
- * before shutdown proper, and the broker's connections close last.
+ * Start and stop order. Start: the relay on bootstrap; the consumer when `EventTransport` listens
+ * (`startAllMicroservices`, after every controller's `@OnEvent` handlers are known). Neither waits
+ * for the broker, so the HTTP server opens as soon as the database is reachable. Stop: the consumer
+ * leaves its group first (onModuleDestroy, before HTTP drains; Nest would close the transport only
+ * after HTTP), the relay stops before shutdown proper, and the broker's connections close last.
  */
 @Injectable()
 class MessagingLifecycle
@@ -53,7 +55,6 @@ class MessagingLifecycle
 
   onApplicationBootstrap(): void {
     this.relay.start();
-    this.consumer?.start();
   }
 
   async onModuleDestroy(): Promise<void> {
@@ -86,6 +87,11 @@ export class MessagingModule {
                 options.consumer!,
               ),
             inject: [MESSAGE_BROKER, UnitOfWork, Metrics],
+          },
+          {
+            provide: EventTransport,
+            useFactory: (consumer: EventConsumer) => new EventTransport(consumer),
+            inject: [EventConsumer],
           },
         ]
       : [];
@@ -125,7 +131,7 @@ export class MessagingModule {
         UnitOfWork,
         KafkaHealthIndicator,
         ConsumerHealthIndicator,
-        ...(options.consumer ? [EventConsumer] : []),
+        ...(options.consumer ? [EventConsumer, EventTransport] : []),
       ],
     };
   }

@@ -11,6 +11,7 @@ import {
   runWithCorrelationId,
   type Logger,
 } from '@shopflow/platform/observability';
+import { connectEventTransport } from '@shopflow/platform/messaging';
 import { answerClientError, answerFrameworkError } from './framework-errors';
 import { InputScreeningPipe } from './input-screening';
 import { documentProblems } from './openapi-problems';
@@ -33,7 +34,9 @@ export interface ServiceAppOptions {
 /**
  * Builds (but does not start) a service's HTTP application with everything a service shares:
  * correlation ids, JSON logs, the request duration histogram, problem+json errors, validation and
- * OpenAPI. Tests use it directly with `app.inject()`; `startService` adds listen and shutdown.
+ * OpenAPI. A service that consumes events becomes a hybrid app with the event transport connected:
+ * `app.init()` then `app.startAllMicroservices()` starts consuming. Tests use it directly with
+ * `app.inject()`; `startService` adds listen and shutdown.
  */
 export async function createServiceApp({
   service,
@@ -62,6 +65,7 @@ export async function createServiceApp({
     bodyParser: false,
   });
 
+  connectEventTransport(app);
   const metrics = app.get(Metrics);
   const fastify = app.getHttpAdapter().getInstance();
   // The API speaks JSON only: any other body is a 415, not a string handed to a DTO validator.

@@ -12,6 +12,9 @@ export interface StartOptions extends ServiceAppOptions {
 export async function startService(options: StartOptions): Promise<NestFastifyApplication> {
   const app = await createServiceApp(options);
   installGracefulShutdown(app, options.logger, options.shutdownTimeoutMs);
+  // Modules first (their onModuleInit), then the event transport (returns before the group is joined), then HTTP.
+  await app.init();
+  await app.startAllMicroservices();
   await app.listen({ host: options.host, port: options.port });
   options.logger.info(
     { url: `http://127.0.0.1:${options.port}` },

@@ -1,13 +1,27 @@
 import { randomUUID } from 'node:crypto';
 import { Writable } from 'node:stream';
 import { z } from 'zod';
-import { defineEvent } from '@shopflow/contracts';
+import {
+  Controller,
+  Module,
+  UseGuards,
+  type CanActivate,
+  type ExecutionContext,
+  type INestMicroservice,
+  type Type,
+} from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { Payload } from '@nestjs/microservices';
+import type { EntityManager } from 'typeorm';
+import { defineEvent, type EventData } from '@shopflow/contracts';
 import { createLogger, Metrics, type Logger } from '@shopflow/platform/observability';
 import { createDataSource, runMigrations } from '@shopflow/platform/persistence';
-import { EventConsumer, type EventConsumerOptions } from '../event-consumer';
+import { EventConsumer, type EventConsumerOptions, type EventHandler } from '../event-consumer';
+import { EventTransport } from '../event-transport';
 import { KafkajsBroker } from '../kafkajs.broker';
 import { CreateMessagingTables1764000000000 } from '../migrations/1764000000000-create-messaging-tables';
 import { AddOutboxTraceparent1764400000000 } from '../migrations/1764400000000-add-outbox-traceparent';
+import { OnEvent, TransactionManager, type EventOf } from '../on-event.decorator';
 import { Outbox } from '../outbox';
 import { OutboxRelay } from '../outbox-relay';
 import { UnitOfWork } from '../unit-of-work';
@@ -20,7 +34,12 @@ export function testEvent(topic: string) {
     topic,
     keyField: 'key',
     description: 'test only',
-    schema: z.object({ key: z.string(), seq: z.number().int(), fail: z.boolean().optional() }),
+    schema: z.object({
+      key: z.string(),
+      seq: z.number().int(),
+      fail: z.boolean().optional(),
+      refuse: z.boolean().optional(),
+    }),
   });
 }
 
@@ -56,6 +75,8 @@ export async function startPipeline(options: {
   logger?: Logger;
   handlerDelayMs?: number;
   relay?: { retentionMs?: number; pruneIntervalMs?: number };
+  /** `nest`: the handler is an `@OnEvent` controller method behind `EventTransport`, as in the services. */
+  handlerVia?: 'consumer' | 'nest';
 }) {
   // The warnings these suites provoke on purpose (retries, dead letters, an unreachable broker) are
   // kept off a green run's output; a test that asserts on log lines passes its own logger.
@@ -80,7 +101,8 @@ export async function startPipeline(options: {
   const consumer = new EventConsumer(broker, unitOfWork, logger, metrics, {
     ...options.consumer,
     topics: [options.event.topic],
-  }).on(options.event, async (em, event) => {
+  });
+  const applyTestEvent: EventHandler<EventData<TestEvent>> = async (em, event) => {
     if (event.data.fail) throw new Error(`handler refuses ${event.data.key}#${event.data.seq}`);
     if (options.handlerDelayMs) await new Promise((resolve) => setTimeout(resolve, options.handlerDelayMs));
     logger.info({ key: event.data.key, seq: event.data.seq }, 'test effect applied');
@@ -90,9 +112,19 @@ export async function startPipeline(options: {
       event.data.seq,
       event.causationId,
     ]);
-  });
+  };
   relay.start();
-  await consumer.start();
+  let nest: INestMicroservice | undefined;
+  if (options.handlerVia === 'nest') {
+    nest = await NestFactory.createMicroservice(testEventsModule(options.event, applyTestEvent), {
+      strategy: new EventTransport(consumer),
+      logger: false,
+    });
+    await nest.listen();
+  } else {
+    consumer.on(options.event, applyTestEvent);
+    consumer.start();
+  }
   return {
     dataSource,
     broker,
@@ -103,6 +135,7 @@ export async function startPipeline(options: {
     metrics,
     async stop() {
       await consumer.stop();
+      await nest?.close();
       await relay.stop();
       await broker.close();
       await dataSource.destroy();
@@ -111,3 +144,25 @@ export async function startPipeline(options: {
 }
 
 export type Pipeline = Awaited<ReturnType<typeof startPipeline>>;
+
+/** A guard as a service would write one: events marked `refuse` are turned away. */
+class RefuseMarked implements CanActivate {
+  canActivate(context: ExecutionContext): boolean {
+    return !context.switchToRpc().getData<EventOf<TestEvent>>().data.refuse;
+  }
+}
+
+/** The test handler as a Nest user declares it: a controller method, `@OnEvent`, a guard, the transaction. */
+function testEventsModule(event: TestEvent, apply: EventHandler<EventData<TestEvent>>): Type {
+  @Controller()
+  class TestEventsController {
+    @OnEvent(event)
+    @UseGuards(RefuseMarked)
+    applied(@Payload() received: EventOf<TestEvent>, @TransactionManager() em: EntityManager) {
+      return apply(em, received, undefined as never);
+    }
+  }
+  @Module({ controllers: [TestEventsController] })
+  class TestEventsModule {}
+  return TestEventsModule;
+}

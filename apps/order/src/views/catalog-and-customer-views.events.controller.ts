@@ -1,7 +1,8 @@
-import { Injectable, type OnModuleInit } from '@nestjs/common';
+import { Controller } from '@nestjs/common';
+import { Payload } from '@nestjs/microservices';
 import type { EntityManager } from 'typeorm';
 import { ProductCreatedV1, ProductUpdatedV1, UserRegisteredV1, type EventData } from '@shopflow/contracts';
-import { EventConsumer } from '@shopflow/platform/messaging';
+import { OnEvent, TransactionManager, type EventOf } from '@shopflow/platform/messaging';
 
 type ProductState = EventData<typeof ProductCreatedV1>;
 
@@ -10,21 +11,34 @@ type ProductState = EventData<typeof ProductCreatedV1>;
  * transfer): products to price orders, customers to show who ordered. No call to the catalog or
  * to auth is ever on the path of placing or listing an order.
  */
-@Injectable()
-export class CatalogAndCustomerViews implements OnModuleInit {
-  constructor(private readonly consumer: EventConsumer) {}
+@Controller()
+export class CatalogAndCustomerViewsEventsController {
+  @OnEvent(ProductCreatedV1)
+  productCreated(
+    @Payload() event: EventOf<typeof ProductCreatedV1>,
+    @TransactionManager() em: EntityManager,
+  ) {
+    return this.upsertProduct(em, event.data, event.occurredAt);
+  }
 
-  onModuleInit(): void {
-    this.consumer
-      .on(ProductCreatedV1, (em, event) => this.upsertProduct(em, event.data, event.occurredAt))
-      .on(ProductUpdatedV1, (em, event) => this.upsertProduct(em, event.data, event.occurredAt))
-      .on(UserRegisteredV1, (em, event) =>
-        em.query(
-          `INSERT INTO customer_view (customer_id, email, display_name, registered_at) VALUES (?, ?, ?, ?)
-           ON DUPLICATE KEY UPDATE email = VALUES(email), display_name = VALUES(display_name)`,
-          [event.data.userId, event.data.email, event.data.displayName, new Date(event.occurredAt)],
-        ),
-      );
+  @OnEvent(ProductUpdatedV1)
+  productUpdated(
+    @Payload() event: EventOf<typeof ProductUpdatedV1>,
+    @TransactionManager() em: EntityManager,
+  ) {
+    return this.upsertProduct(em, event.data, event.occurredAt);
+  }
+
+  @OnEvent(UserRegisteredV1)
+  async userRegistered(
+    @Payload() event: EventOf<typeof UserRegisteredV1>,
+    @TransactionManager() em: EntityManager,
+  ): Promise<void> {
+    await em.query(
+      `INSERT INTO customer_view (customer_id, email, display_name, registered_at) VALUES (?, ?, ?, ?)
+       ON DUPLICATE KEY UPDATE email = VALUES(email), display_name = VALUES(display_name)`,
+      [event.data.userId, event.data.email, event.data.displayName, new Date(event.occurredAt)],
+    );
   }
 
   /**
