@@ -1,4 +1,5 @@
 import { HttpException, type INestApplication } from '@nestjs/common';
+import { ModuleRef } from '@nestjs/core';
 import {
   RpcException,
   Server,
@@ -105,7 +106,8 @@ function messageOf(detail: unknown): string {
 export function connectEventTransport(app: INestApplication): boolean {
   let transport: EventTransport;
   try {
-    transport = app.get(EventTransport);
+    // Through ModuleRef: the app itself is wrapped by Nest so that a failed lookup ends the process.
+    transport = app.get(ModuleRef).get(EventTransport, { strict: false });
   } catch {
     return false; // a service without a consumer (MessagingModule without `consumer`)
   }
