@@ -12,6 +12,9 @@ import { specsOf, type ProjectNode, type Target } from './project-specs';
  */
 const ROOT = join(__dirname, '../..');
 const run = promisify(execFile);
+// Each nx call builds the project graph and each jest --listTests loads a config. On a busy 2-core
+// machine (npm test runs every suite at once) one such call can take over ten seconds.
+const NX_TIMEOUT_MS = 120_000;
 const NX_ENV = { ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true', NX_TUI: 'false' };
 
 const nx = async (...args: string[]): Promise<string> =>
@@ -33,7 +36,7 @@ beforeAll(async () => {
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
-}, 60_000);
+}, NX_TIMEOUT_MS);
 
 describe('Nx targets (ADR 0012)', () => {
   it('gives every project with unit specs a cached test target, and no other project one', () => {
@@ -50,22 +53,26 @@ describe('Nx targets (ADR 0012)', () => {
     }
   });
 
-  it("runs exactly the project's unit specs in test: no integration or end-to-end spec", async () => {
-    const withTest = projects.filter((p) => p.data.targets['test']);
-    const listed = await Promise.all(
-      withTest.map(async (project) => {
-        const test = project.data.targets['test']!;
-        const { stdout } = await run('sh', ['-c', `${commandLine(test)} --listTests`], {
-          cwd: join(ROOT, test.options.cwd ?? ''),
-          env: { ...process.env, ...test.options.env },
-        });
-        const files = stdout.split('\n').filter((line) => line.endsWith('.ts'));
-        return [project.name, files.map((f) => f.slice(ROOT.length + 1)).sort()];
-      }),
-    );
-    const expected = withTest.map((p) => [p.name, specsOf(p, projects).unit]);
-    expect(Object.fromEntries(listed)).toEqual(Object.fromEntries(expected));
-  }, 60_000);
+  it(
+    "runs exactly the project's unit specs in test: no integration or end-to-end spec",
+    async () => {
+      const withTest = projects.filter((p) => p.data.targets['test']);
+      const listed = await Promise.all(
+        withTest.map(async (project) => {
+          const test = project.data.targets['test']!;
+          const { stdout } = await run('sh', ['-c', `${commandLine(test)} --listTests`], {
+            cwd: join(ROOT, test.options.cwd ?? ''),
+            env: { ...process.env, ...test.options.env },
+          });
+          const files = stdout.split('\n').filter((line) => line.endsWith('.ts'));
+          return [project.name, files.map((f) => f.slice(ROOT.length + 1)).sort()];
+        }),
+      );
+      const expected = withTest.map((p) => [p.name, specsOf(p, projects).unit]);
+      expect(Object.fromEntries(listed)).toEqual(Object.fromEntries(expected));
+    },
+    NX_TIMEOUT_MS,
+  );
 
   it('gives every project with integration or end-to-end specs an uncached, serial int-test through npm test', () => {
     const withIntSpecs = projects.filter((p) => specsOf(p, projects).int.length > 0);
@@ -92,53 +99,69 @@ describe('Nx targets (ADR 0012)', () => {
     }
   });
 
-  it("runs every spec of npm test's one jest run in exactly one of test and int-test", async () => {
-    const byTarget = projects.flatMap((project) => {
-      const { unit, int, other } = specsOf(project, projects);
-      expect({ project: project.name, other }).toEqual({ project: project.name, other: [] });
-      return [
-        ...(project.data.targets['test'] ? unit : []),
-        ...(project.data.targets['int-test'] ? int : []),
-      ];
-    });
-    const { stdout } = await run(join(ROOT, 'node_modules/.bin/jest'), ['--listTests'], { cwd: ROOT });
-    const npmTest = stdout.split('\n').filter((line) => line.endsWith('.ts'));
-    expect(byTarget.sort()).toEqual(npmTest.map((f) => f.slice(ROOT.length + 1)).sort());
-  }, 60_000);
+  it(
+    "runs every spec of npm test's one jest run in exactly one of test and int-test",
+    async () => {
+      const byTarget = projects.flatMap((project) => {
+        const { unit, int, other } = specsOf(project, projects);
+        expect({ project: project.name, other }).toEqual({ project: project.name, other: [] });
+        return [
+          ...(project.data.targets['test'] ? unit : []),
+          ...(project.data.targets['int-test'] ? int : []),
+        ];
+      });
+      const { stdout } = await run(join(ROOT, 'node_modules/.bin/jest'), ['--listTests'], { cwd: ROOT });
+      const npmTest = stdout.split('\n').filter((line) => line.endsWith('.ts'));
+      expect(byTarget.sort()).toEqual(npmTest.map((f) => f.slice(ROOT.length + 1)).sort());
+    },
+    NX_TIMEOUT_MS,
+  );
 });
 
 describe('nx affected (ADR 0012)', () => {
   const affected = async (...args: string[]): Promise<string[]> =>
     (JSON.parse(await nx('show', 'projects', '--affected', '--json', ...args)) as string[]).sort();
 
-  it('finds nothing affected between a commit and itself', async () => {
-    expect(await affected('--base=HEAD', '--head=HEAD')).toEqual([]);
-  }, 60_000);
+  it(
+    'finds nothing affected between a commit and itself',
+    async () => {
+      expect(await affected('--base=HEAD', '--head=HEAD')).toEqual([]);
+    },
+    NX_TIMEOUT_MS,
+  );
 
-  it('runs the unit and integration specs of everything that imports a changed library', async () => {
-    const files = '--files=libs/platform/messaging/src/index.ts';
-    const [tests, intTests] = await Promise.all([
-      affected('--withTarget=test', files),
-      affected('--withTarget=int-test', files),
-    ]);
-    expect(tests).toEqual(
-      expect.arrayContaining(['auth', 'catalog', 'order', 'platform-messaging', 'platform-service']),
-    );
-    expect(tests).not.toContain('contracts');
-    expect(intTests).toEqual(['auth', 'catalog', 'e2e', 'order', 'platform-messaging']);
-  }, 60_000);
+  it(
+    'runs the unit and integration specs of everything that imports a changed library',
+    async () => {
+      const files = '--files=libs/platform/messaging/src/index.ts';
+      const [tests, intTests] = await Promise.all([
+        affected('--withTarget=test', files),
+        affected('--withTarget=int-test', files),
+      ]);
+      expect(tests).toEqual(
+        expect.arrayContaining(['auth', 'catalog', 'order', 'platform-messaging', 'platform-service']),
+      );
+      expect(tests).not.toContain('contracts');
+      expect(intTests).toEqual(['auth', 'catalog', 'e2e', 'order', 'platform-messaging']);
+    },
+    NX_TIMEOUT_MS,
+  );
 
-  it('runs the integration specs again when the test infrastructure changes, and only the checks for a manifest', async () => {
-    const [infra, manifest] = await Promise.all([
-      affected('--withTarget=int-test', '--files=tools/db/provision.mjs'),
-      affected('--files=deploy/k8s/base/kustomization.yaml'),
-    ]);
-    expect(infra).toEqual(
-      projects
-        .filter((p) => p.data.targets['int-test'])
-        .map((p) => p.name)
-        .sort(),
-    );
-    expect(manifest).toEqual(['workspace-tools']);
-  }, 60_000);
+  it(
+    'runs the integration specs again when the test infrastructure changes, and only the checks for a manifest',
+    async () => {
+      const [infra, manifest] = await Promise.all([
+        affected('--withTarget=int-test', '--files=tools/db/provision.mjs'),
+        affected('--files=deploy/k8s/base/kustomization.yaml'),
+      ]);
+      expect(infra).toEqual(
+        projects
+          .filter((p) => p.data.targets['int-test'])
+          .map((p) => p.name)
+          .sort(),
+      );
+      expect(manifest).toEqual(['workspace-tools']);
+    },
+    NX_TIMEOUT_MS,
+  );
 });
