@@ -24,20 +24,20 @@ describe.each(['auth', 'catalog', 'order'] as ServiceName[])('%s service process
     const ready = await (await fetch(`${proc.baseUrl}/health/ready`)).json();
     expect(ready).toMatchObject({
       status: 'ok',
-      checks: { database: { status: 'up' }, kafka: { status: 'up', gatesReadiness: false } },
+      details: { database: { status: 'up' }, kafka: { status: 'up', gatesReadiness: false } },
     });
     if (service !== 'auth') {
       // The consumer joins in the background; once it has, readiness and metrics say what it holds.
       const consumer = await eventually(async () => {
-        const { checks } = (await (await fetch(`${proc!.baseUrl}/health/ready`)).json()) as {
-          checks: Record<string, { partitions: Record<string, number[]> }>;
+        const { details } = (await (await fetch(`${proc!.baseUrl}/health/ready`)).json()) as {
+          details: Record<string, { partitions: Record<string, number[]> }>;
         };
-        expect(checks.consumer).toMatchObject({
+        expect(details.consumer).toMatchObject({
           status: 'up',
           gatesReadiness: false,
           lag: expect.any(Number),
         });
-        return checks.consumer;
+        return details.consumer;
       });
       expect(Object.values(consumer.partitions).flat().length).toBeGreaterThan(0);
       const scraped = await (await fetch(`${proc.baseUrl}/metrics`)).text();
@@ -110,8 +110,8 @@ describe('HTTP never waits for Kafka', () => {
         expect(response.status).toBe(200);
         expect(await response.json()).toMatchObject({
           status: 'ok',
-          checks: {
-            database: { status: 'up' },
+          info: { database: { status: 'up' } },
+          error: {
             kafka: { status: 'down', gatesReadiness: false },
             consumer: { status: 'down', gatesReadiness: false },
           },
@@ -143,7 +143,8 @@ describe('readiness when the database goes away', () => {
         expect(response.status).toBe(503);
         expect(await response.json()).toMatchObject({
           status: 'error',
-          checks: { database: { status: 'down' }, kafka: { status: 'up', gatesReadiness: false } },
+          info: { kafka: { status: 'up', gatesReadiness: false } },
+          error: { database: { status: 'down' } },
         });
       });
       expect((await fetch(`${proc.baseUrl}/health/live`)).status).toBe(200);

@@ -1,5 +1,6 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
-import type { HealthIndicator } from '@shopflow/platform/observability';
+import { HealthIndicatorService, type HealthIndicatorResult } from '@nestjs/terminus';
+import type { ReadinessIndicator } from '@shopflow/platform/observability';
 import { totalLag } from './consumer-progress';
 import { EventConsumer } from './event-consumer';
 import { MESSAGE_BROKER, type MessageBroker } from './message-broker.port';
@@ -11,14 +12,18 @@ import { MESSAGE_BROKER, type MessageBroker } from './message-broker.port';
  * broker that does not answer (kafkajs retries a connection for seconds).
  */
 @Injectable()
-export class KafkaHealthIndicator implements HealthIndicator {
-  readonly name = 'kafka';
+export class KafkaHealthIndicator implements ReadinessIndicator {
+  readonly key = 'kafka';
   readonly gatesReadiness = false;
   private last?: { error?: string };
   private pinging?: Promise<void>;
-  constructor(@Inject(MESSAGE_BROKER) private readonly broker: MessageBroker) {}
+  constructor(
+    @Inject(MESSAGE_BROKER) private readonly broker: MessageBroker,
+    private readonly health: HealthIndicatorService,
+  ) {}
 
-  async check(): Promise<void> {
+  async isHealthy(): Promise<HealthIndicatorResult> {
+    const indicator = this.health.check(this.key);
     this.pinging ??= this.broker
       .ping()
       .then(
@@ -29,29 +34,36 @@ export class KafkaHealthIndicator implements HealthIndicator {
       .finally(() => (this.pinging = undefined));
     if (!this.last)
       await Promise.race([this.pinging, new Promise((resolve) => setTimeout(resolve, 500).unref())]);
-    if (!this.last) throw new Error('no answer yet');
-    if (this.last.error !== undefined) throw new Error(this.last.error);
+    if (!this.last) return indicator.down('no answer yet');
+    if (this.last.error !== undefined) return indicator.down(this.last.error);
+    return indicator.up();
   }
 }
 
 /** The consumer-group member: joined or not, partitions held, lag. Reported, never a gate. */
 @Injectable()
-export class ConsumerHealthIndicator implements HealthIndicator {
-  readonly name = 'consumer';
+export class ConsumerHealthIndicator implements ReadinessIndicator {
+  readonly key = 'consumer';
   readonly gatesReadiness = false;
-  constructor(@Optional() private readonly consumer?: EventConsumer) {}
+  constructor(
+    private readonly health: HealthIndicatorService,
+    @Optional() private readonly consumer?: EventConsumer,
+  ) {}
 
-  async check(): Promise<Record<string, unknown>> {
-    if (!this.consumer) return { group: 'none' };
+  async isHealthy(): Promise<HealthIndicatorResult> {
+    const indicator = this.health.check(this.key);
+    if (!this.consumer) return indicator.up({ group: 'none' });
     const state = this.consumer.state();
     const seconds = Math.round((Date.now() - state.since) / 1000);
     if (state.status !== 'joined')
-      throw new Error(`${state.status} for ${seconds} s${state.lastError ? `: ${state.lastError}` : ''}`);
-    return {
+      return indicator.down(
+        `${state.status} for ${seconds} s${state.lastError ? `: ${state.lastError}` : ''}`,
+      );
+    return indicator.up({
       memberId: state.memberId,
       joinedSeconds: seconds,
       partitions: state.assignment,
       lag: totalLag(state),
-    };
+    });
   }
 }

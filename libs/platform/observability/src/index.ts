@@ -9,12 +9,6 @@ export {
 export { createLogger, REDACTED_PATHS, type Logger, type LoggerOptions } from './logger';
 export { PinoNestLogger } from './nest-logger';
 export { Metrics } from './metrics';
-export {
-  checkReadiness,
-  HEALTH_INDICATORS,
-  type CheckResult,
-  type HealthIndicator,
-  type Readiness,
-} from './health';
+export { HEALTH_INDICATORS, type ReadinessIndicator } from './health';
 export { startTracing, stopTracing, tracingEnv } from './tracing';
 export { traceNewMessage, traceProcess, traceSend, type ProcessedMessage } from './message-tracing';

@@ -12,17 +12,18 @@ export interface DatabaseOptions {
 }
 
 /**
- * The one place DataSource options are decided, for the service and for its migration command.
- * `synchronize` is never on: the schema changes only through reviewed migrations.
+ * The one place DataSource options are decided, for the service (through `DatabaseModule`, i.e.
+ * `TypeOrmModule`) and for its migration command. `synchronize` is never on: the schema changes
+ * only through reviewed migrations.
  */
-export function createDataSource({
+export function dataSourceOptions({
   url,
   poolSize,
   tls,
   entities = [],
   migrations = [],
-}: DatabaseOptions): DataSource {
-  const options: DataSourceOptions = {
+}: DatabaseOptions): DataSourceOptions {
+  return {
     type: 'mysql',
     connectorPackage: 'mysql2',
     url,
@@ -45,5 +46,9 @@ export function createDataSource({
     logging: false,
     extra: { connectTimeout: 5_000, enableKeepAlive: true },
   };
-  return new DataSource(options);
+}
+
+/** A DataSource outside Nest: the migration command and tests. */
+export function createDataSource(options: DatabaseOptions): DataSource {
+  return new DataSource(dataSourceOptions(options));
 }

@@ -1,7 +1,9 @@
 import { Controller, Get, Header, HttpStatus, Inject, Res } from '@nestjs/common';
+import { HealthCheckService, type HealthCheckResult } from '@nestjs/terminus';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import { HEALTH_INDICATORS, Metrics, type HealthIndicator } from '@shopflow/platform/observability';
+import { HEALTH_INDICATORS, Metrics, type ReadinessIndicator } from '@shopflow/platform/observability';
+import { checkReadiness, runHealthCheck } from './readiness-check';
 import { ReadinessMetrics } from './readiness-metrics';
 
 /** Liveness, readiness and Prometheus metrics: for the orchestrator and the scraper, not for clients. */
@@ -11,23 +13,22 @@ export class ProbesController {
   private readonly readiness: ReadinessMetrics;
 
   constructor(
-    @Inject(HEALTH_INDICATORS) indicators: HealthIndicator[],
+    @Inject(HEALTH_INDICATORS) indicators: ReadinessIndicator[],
+    private readonly health: HealthCheckService,
     private readonly metrics: Metrics,
   ) {
-    this.readiness = new ReadinessMetrics(metrics, indicators);
+    this.readiness = new ReadinessMetrics(metrics, () => checkReadiness(health, indicators));
   }
 
+  /** The process answers: no dependency is checked, so an outage never gets a pod restarted. */
   @Get('health/live')
-  live() {
-    return { status: 'ok' };
+  async live(@Res() reply: FastifyReply) {
+    await answer(reply, await runHealthCheck(this.health, []));
   }
 
   @Get('health/ready')
   async ready(@Res() reply: FastifyReply) {
-    const readiness = await this.readiness.evaluate();
-    await reply
-      .status(readiness.status === 'ok' ? HttpStatus.OK : HttpStatus.SERVICE_UNAVAILABLE)
-      .send(readiness);
+    await answer(reply, await this.readiness.evaluate());
   }
 
   @Get('metrics')
@@ -35,4 +36,9 @@ export class ProbesController {
   scrape() {
     return this.metrics.registry.metrics();
   }
+}
+
+/** 200 when ok; 503 when a gating check is down or the service is shutting down. */
+async function answer(reply: FastifyReply, result: HealthCheckResult): Promise<void> {
+  await reply.status(result.status === 'ok' ? HttpStatus.OK : HttpStatus.SERVICE_UNAVAILABLE).send(result);
 }

@@ -1,9 +1,5 @@
-import {
-  checkReadiness,
-  type HealthIndicator,
-  type Metrics,
-  type Readiness,
-} from '@shopflow/platform/observability';
+import type { HealthCheckResult } from '@nestjs/terminus';
+import type { Metrics } from '@shopflow/platform/observability';
 
 /**
  * `service_ready` (1 or 0) and `service_readiness_changes_total`. Readiness is evaluated at every
@@ -16,7 +12,7 @@ export class ReadinessMetrics {
 
   constructor(
     metrics: Metrics,
-    private readonly indicators: readonly HealthIndicator[],
+    private readonly check: () => Promise<HealthCheckResult>,
   ) {
     this.changes = metrics.counter(
       'service_readiness_changes_total',
@@ -29,13 +25,13 @@ export class ReadinessMetrics {
     });
   }
 
-  async evaluate(): Promise<Readiness> {
-    const readiness = await checkReadiness(this.indicators);
+  async evaluate(): Promise<HealthCheckResult> {
+    const readiness = await this.check();
     this.record(readiness);
     return readiness;
   }
 
-  record(readiness: Readiness): void {
+  record(readiness: HealthCheckResult): void {
     const ready = readiness.status === 'ok';
     if (this.last !== undefined && this.last !== ready) this.changes.inc();
     this.last = ready;
