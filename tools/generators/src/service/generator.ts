@@ -32,7 +32,7 @@ export async function serviceGenerator(tree: Tree, options: ServiceGeneratorSche
   addScrapeTarget(tree, names);
   addToCompose(tree, names);
   addToKubernetes(tree, names);
-  await formatFiles(tree);
+  if (!options.skipFormat) await formatFiles(tree);
   return () => {
     process.stdout.write(
       `\n${names.name} is wired in; next: \`npm run docs:asyncapi\` (its topic in docs/asyncapi.yaml), ` +
