@@ -22,23 +22,29 @@ export class ScratchWorkspace {
 
   static create(): ScratchWorkspace {
     const root = mkdtempSync(join(tmpdir(), 'shopflow-generator-'));
-    const files = execFileSync('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard'], {
-      cwd: ROOT,
-      encoding: 'utf8',
-    })
-      .split('\0')
-      .filter((file) => file && existsSync(join(ROOT, file)));
-    for (const file of files) {
-      mkdirSync(dirname(join(root, file)), { recursive: true });
-      cpSync(join(ROOT, file), join(root, file));
+    try {
+      const files = execFileSync('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard'], {
+        cwd: ROOT,
+        encoding: 'utf8',
+      })
+        .split('\0')
+        .filter((file) => file && !/^node_modules(\/|$)/.test(file) && existsSync(join(ROOT, file)));
+      for (const file of files) {
+        mkdirSync(dirname(join(root, file)), { recursive: true });
+        cpSync(join(ROOT, file), join(root, file));
+      }
+      symlinkSync(join(ROOT, 'node_modules'), join(root, 'node_modules'), 'dir');
+      for (const app of ['auth', 'catalog', 'order', 'loadgen']) {
+        const bundle = join(ROOT, 'dist/apps', app);
+        if (existsSync(join(bundle, 'main.js')))
+          cpSync(bundle, join(root, 'dist/apps', app), { recursive: true });
+      }
+      return new ScratchWorkspace(root);
+    } catch (error) {
+      // Nothing is left behind when the copy fails half way.
+      rmSync(root, { recursive: true, force: true });
+      throw error;
     }
-    symlinkSync(join(ROOT, 'node_modules'), join(root, 'node_modules'), 'dir');
-    for (const app of ['auth', 'catalog', 'order', 'loadgen']) {
-      const bundle = join(ROOT, 'dist/apps', app);
-      if (existsSync(join(bundle, 'main.js')))
-        cpSync(bundle, join(root, 'dist/apps', app), { recursive: true });
-    }
-    return new ScratchWorkspace(root);
   }
 
   /** Runs a workspace binary (node_modules/.bin) or node in the copy; never rejects. */
