@@ -59,7 +59,8 @@ export async function provisionDatabases({
   return urls;
 }
 
-if (import.meta.url === pathToFileURL(process.argv[1]).href) {
+// argv[1] is absent when another script imports this one from `node -e` (the generator test does).
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   provisionDatabases({
     adminUrl: process.env.MYSQL_ADMIN_URL || DEFAULT_ADMIN_URL,
     prefix: process.env.DB_PREFIX ?? '',

@@ -60,7 +60,8 @@ describe('encryption in transit (Kubernetes)', () => {
 
   it('production: every service container verifies Kafka and MySQL against the mounted CAs', () => {
     const containers = serviceContainers(production);
-    expect(containers.length).toBe(9); // 3 Deployments, 3 migrate Jobs, create-topics x 3
+    // Per service: its Deployment, its migrate Job and its create-topics container (9 for three).
+    expect(containers.length).toBe(3 * loadServiceDatabases().length);
     for (const { where, container, env } of containers) {
       expect({ where, ...pick(env, ['KAFKA_SSL', 'DATABASE_SSL']) }).toEqual({
         where,

@@ -50,9 +50,13 @@ async function main() {
     exitCode = await run(join(ROOT, 'node_modules/.bin/jest'), ['--ci', ...process.argv.slice(2)], {
       env: {
         KAFKA_BROKERS: kafka.brokers,
-        AUTH_DATABASE_URL: databaseUrls.auth,
-        CATALOG_DATABASE_URL: databaseUrls.catalog,
-        ORDER_DATABASE_URL: databaseUrls.order,
+        // <SERVICE>_DATABASE_URL for every service in tools/db/databases.mjs (libs/testing databaseUrl).
+        ...Object.fromEntries(
+          Object.entries(databaseUrls).map(([service, url]) => [
+            `${service.toUpperCase()}_DATABASE_URL`,
+            url,
+          ]),
+        ),
         MYSQL_ADMIN_URL: process.env.MYSQL_ADMIN_URL || DEFAULT_ADMIN_URL,
         // The catalog cache's tests use a real Redis: the machine's, unless REDIS_URL names another.
         REDIS_URL: process.env.REDIS_URL || 'redis://127.0.0.1:6379/0',
