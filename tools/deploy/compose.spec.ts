@@ -31,7 +31,7 @@ describe('docker-compose.yml', () => {
     it('rejects an unknown key and a wrong type', () => {
       const broken = compose() as ComposeFile & { services: Record<string, Record<string, unknown>> };
       broken.services['auth']!['helthcheck'] = { test: ['CMD', 'true'] };
-      broken.services['mysql']!['ports'] = 3306;
+      (broken.services['mysql'] as Record<string, unknown>)['ports'] = 3306;
       const problems = composeSchemaProblems(broken);
       expect(problems).toContainEqual(expect.stringMatching(/\/services\/auth: .*'helthcheck'/));
       expect(problems).toContainEqual(expect.stringMatching(/\/services\/mysql\/ports/));

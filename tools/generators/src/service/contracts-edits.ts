@@ -6,7 +6,8 @@ const CONTRACTS = 'libs/contracts/src';
 
 /**
  * The service in the contracts: a ServiceName, an allowed envelope producer, its topic in the
- * registry (it owns and creates it), and its first event registered and exported. The event's
+ * registry (it owns and creates it), its consumer group with a dead-letter topic (it starts by
+ * hearing its own event, an example to replace), and its first event registered and exported. The event's
  * definition itself is a template (files/workspace/libs/contracts/src/events).
  */
 export function addToContracts(tree: Tree, n: ServiceNames): void {
@@ -27,6 +28,16 @@ export function addToContracts(tree: Tree, n: ServiceNames): void {
     key: 'itemId',
     eventTypes: ['${n.eventType}'],
     description: 'Items ${n.name} stored.',
+  },`,
+      )
+      .insertBefore(
+        /\n\} as const satisfies Record<string, ConsumerGroupDefinition>;/,
+        `
+  ${n.name}: {
+    groupId: '${n.name}-service',
+    service: '${n.name}',
+    topics: [TOPICS.${n.topicKey}.name],
+    deadLetterTopic: '${n.name}-service.dlq',
   },`,
       ),
   );

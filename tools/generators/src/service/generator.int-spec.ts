@@ -73,6 +73,7 @@ describe(`nx g @shopflow/tools:service --name=${NAME} (a scratch copy of the wor
   it("passes the generated service's own integration spec on the real database and broker", async () => {
     const integration = await checks.integration;
     expect(failureOf(integration)).toBe('');
-    expect(integration.output).toMatch(/Tests:\s+4 passed, 4 total/);
+    expect(integration.output).toMatch(/Tests:\s+5 passed, 5 total/);
+    expect(integration.output).toContain('hears its own event through its @OnEvent handler');
   });
 });

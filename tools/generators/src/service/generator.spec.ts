@@ -32,6 +32,7 @@ describe('service generator (in memory, on this workspace)', () => {
         'apps/billing/project.json',
         'apps/billing/src/main.ts',
         'apps/billing/src/billing.int-spec.ts',
+        'apps/billing/src/items/items.events.controller.ts',
         'libs/contracts/src/events/billing-events.ts',
         'deploy/compose/env/billing.env',
         'deploy/k8s/base/billing/deployment.yaml',
@@ -71,6 +72,12 @@ describe('service generator (in memory, on this workspace)', () => {
     );
     expect(read('libs/contracts/src/topics/topics.ts')).toContain(
       `export type ServiceName = 'auth' | 'catalog' | 'order' | 'billing';`,
+    );
+    expect(read('libs/contracts/src/topics/topics.ts')).toMatch(
+      /billing: \{\s+groupId: 'billing-service',[\s\S]*deadLetterTopic: 'billing-service\.dlq',\s+\},\n\} as const satisfies Record<string, ConsumerGroupDefinition>/,
+    );
+    expect(read('apps/billing/src/items/items.events.controller.ts')).toContain(
+      '@OnEvent(BillingItemCreatedV1)',
     );
     expect(read('apps/billing/project.json')).toContain('"tags": ["scope:billing", "type:app"]');
     expect(read('eslint.config.mjs')).toContain(
