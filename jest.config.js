@@ -4,6 +4,7 @@ module.exports = {
     '<rootDir>/apps/*/jest.config.js',
     '<rootDir>/libs/**/jest.config.js',
     '<rootDir>/tools/jest.config.js',
+    '<rootDir>/tools/generators/jest.config.js',
   ],
   testTimeout: 60_000,
 };
