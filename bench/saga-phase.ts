@@ -22,16 +22,25 @@ export interface Sample {
 
 export type PhaseResult = Awaited<ReturnType<typeof sagaPhase>>;
 
-/** MariaDB's server-wide statement and commit counters (shared server: others' queries count too). */
-async function sqlCounters(): Promise<{ statements: number; commits: number }> {
+/** The statement kinds counted per order, next to the total (`Questions`). */
+const STATEMENT_KINDS = ['select', 'insert', 'update', 'delete', 'begin', 'commit', 'rollback'] as const;
+export type SqlCounts = { statements: number; commits: number } & Partial<
+  Record<(typeof STATEMENT_KINDS)[number], number>
+>;
+
+/** MariaDB's server-wide statement counters (shared server: others' queries count too). */
+async function sqlCounters(): Promise<SqlCounts> {
   const admin = await createConnection({ uri: requireTestEnv('MYSQL_ADMIN_URL') });
   try {
-    const [rows] = await admin.query("SHOW GLOBAL STATUS WHERE Variable_name IN ('Questions', 'Com_commit')");
+    const names = ['Questions', ...STATEMENT_KINDS.map((kind) => `Com_${kind}`)];
+    const [rows] = await admin.query('SHOW GLOBAL STATUS WHERE Variable_name IN (?)', [names]);
     const value = (name: string) =>
       Number(
         (rows as { Variable_name: string; Value: string }[]).find((r) => r.Variable_name === name)?.Value,
       );
-    return { statements: value('Questions'), commits: value('Com_commit') };
+    const counts: SqlCounts = { statements: value('Questions'), commits: value('Com_commit') };
+    for (const kind of STATEMENT_KINDS) counts[kind] = value(`Com_${kind}`);
+    return counts;
   } finally {
     await admin.end();
   }
@@ -65,15 +74,14 @@ export async function sagaPhase(
   const sqlBefore = await sqlCounters();
   const meter = cpuMeter(pids);
   let cpu: Record<string, number> = {};
-  let sql = { statements: NaN, commits: NaN };
+  let sql: SqlCounts = { statements: NaN, commits: NaN };
   const window = new Promise<void>((resolve) =>
     setTimeout(() => {
       cpu = meter();
       void sqlCounters().then((after) => {
-        sql = {
-          statements: after.statements - sqlBefore.statements,
-          commits: after.commits - sqlBefore.commits,
-        };
+        sql = Object.fromEntries(
+          Object.entries(after).map(([name, count]) => [name, count - sqlBefore[name as keyof SqlCounts]!]),
+        ) as SqlCounts;
         resolve();
       }, resolve);
     }, seconds * 1000),

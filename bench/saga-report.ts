@@ -12,6 +12,7 @@ type Latency = { p50: number; p99: number };
 const f = (n: number) => (Number.isFinite(n) ? n.toFixed(1) : '-');
 const pair = (x: Latency) => `${f(x.p50)} / ${f(x.p99)}`;
 const CPU_COLUMNS = ['order', 'catalog', 'auth', 'bench', 'kafka', 'mariadb', 'machine'];
+const SQL_KINDS = ['select', 'insert', 'update', 'delete', 'begin', 'commit', 'rollback'] as const;
 
 /** Throughput and latency per row. */
 export function printThroughput(rows: Row[]): void {
@@ -68,6 +69,12 @@ export function printCpu(rows: Row[], seconds: number): void {
     'others = the machine minus the processes listed: other work on the machine (noise). MariaDB is ' +
       'shared: its column includes other clients’ queries.',
   );
+  console.log('\nSQL statements per order, by kind (begin = START TRANSACTION):');
+  console.log(`${'customers'.padEnd(22)}${SQL_KINDS.map((n) => n.padStart(9)).join('')}`);
+  for (const r of rows)
+    console.log(
+      `${r.label.padEnd(22)}${SQL_KINDS.map((n) => f((r.sql[n] ?? NaN) / r.reached).padStart(9)).join('')}`,
+    );
 }
 
 /** Where the time goes, step by step, per row. */
