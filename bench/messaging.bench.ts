@@ -81,7 +81,7 @@ async function outboxPath(brokers: string[], handlerVia: 'consumer' | 'nest') {
     const metrics = new Metrics('bench');
     const relay = new OutboxRelay(dataSource, broker.producer, logger, metrics, { service: 'bench' });
     const uow = new UnitOfWork(dataSource, relay);
-    const outbox = new Outbox('order');
+    const outbox = new Outbox('order', uow);
     const applied = waiter();
     let count = 0;
     let allApplied: () => void = () => undefined;

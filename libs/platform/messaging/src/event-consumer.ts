@@ -50,6 +50,7 @@ type Classified =
   | { kind: 'invalid'; message: ReceivedMessage; error: string }
   | { kind: 'skip'; message: ReceivedMessage; envelope: EventEnvelope }
   | { kind: 'apply'; message: ReceivedMessage; envelope: EventEnvelope; entry: Entry };
+type Applicable = Extract<Classified, { kind: 'apply' }>;
 
 /**
  * Consumes events for one consumer group. Each event is validated against its contract, then
@@ -158,18 +159,23 @@ export class EventConsumer {
     return entry ? { kind: 'apply', message, envelope, entry } : { kind: 'skip', message, envelope };
   }
 
-  /** Applies every applicable message of a chunk in one transaction, then settles the others. */
+  /**
+   * Applies every applicable message of a chunk in one transaction, with one inbox statement for
+   * all of them, then settles the others.
+   */
   private async applyTogether(chunk: Classified[]): Promise<void> {
-    const outcomes = await this.unitOfWork.run(async (em) => {
-      const applied: boolean[] = [];
-      for (const item of chunk) {
-        if (item.kind === 'apply') applied.push(await this.apply(em, item));
-      }
-      return applied;
-    });
-    let i = 0;
+    const toApply = chunk.filter((item): item is Applicable => item.kind === 'apply');
+    // A chunk of events nobody here handles (the catalog reading OrderConfirmed) needs no transaction.
+    if (toApply.length > 0)
+      await this.unitOfWork.run(async (em) => {
+        const entries = toApply.map((item) => ({ topic: item.message.topic, event: item.envelope }));
+        // Some were applied before (a redelivery): roll back, and the one-by-one path says which.
+        if ((await markInbox(em, this.options.groupId, entries)) !== toApply.length)
+          throw new RedeliveredInChunk();
+        for (const item of toApply) await this.apply(em, item, { inboxMarked: true });
+      });
     for (const item of chunk) {
-      if (item.kind === 'apply') this.count(item, outcomes[i++] ? 'applied' : 'duplicate');
+      if (item.kind === 'apply') this.count(item, 'applied');
       else await this.settle(item);
     }
   }
@@ -220,7 +226,7 @@ export class EventConsumer {
   }
 
   /** Inbox row and effect, in the event's correlation scope so events it causes name it. */
-  private async apply(em: EntityManager, item: Extract<Classified, { kind: 'apply' }>): Promise<boolean> {
+  private async apply(em: EntityManager, item: Applicable, { inboxMarked = false } = {}): Promise<boolean> {
     const { envelope, message, entry } = item;
     const endTimer = this.duration.startTimer({ type: envelope.type });
     const traced = {
@@ -234,7 +240,12 @@ export class EventConsumer {
     };
     try {
       return await traceProcess(traced, async () => {
-        if (!(await markInbox(em, this.options.groupId, message.topic, envelope))) return false;
+        if (!inboxMarked) {
+          const fresh = await markInbox(em, this.options.groupId, [
+            { topic: message.topic, event: envelope },
+          ]);
+          if (fresh === 0) return false;
+        }
         await runInEventScope({ correlationId: envelope.correlationId, causationId: envelope.id }, () =>
           entry.handler(em, envelope as never, message),
         );
@@ -276,6 +287,9 @@ export class EventConsumer {
     );
   }
 }
+
+/** A chunk held an event already in the inbox: nothing of it is kept, and it is applied one by one. */
+class RedeliveredInChunk extends Error {}
 
 const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 

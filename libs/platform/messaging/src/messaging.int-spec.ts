@@ -180,6 +180,59 @@ describe('messaging backbone (real Kafka, real MySQL)', () => {
     expect(await effects(pipeline, [eventId!])).toHaveLength(1);
   });
 
+  it('applies the new events of a chunk that also holds a redelivered one, each once', async () => {
+    const { event, start } = await scenario();
+    const pipeline = await start();
+    const [old] = await publishEvents(pipeline, event, [{ key: 'mix', seq: 1 }]);
+    await eventually(async () => expect(await effects(pipeline, [old!])).toHaveLength(1));
+
+    // The redelivered event and two new ones, one key, one send: one partition, one fetched batch.
+    const [row] = await pipeline.dataSource.query(
+      'SELECT payload, headers FROM outbox_message WHERE id = ?',
+      [old],
+    );
+    const fresh = [2, 3].map((seq) => ({
+      ...JSON.parse(row.payload),
+      id: randomUUID(),
+      data: { key: 'mix', seq },
+    }));
+    await pipeline.broker.producer.send(event.topic, [
+      { key: 'mix', value: row.payload, headers: JSON.parse(row.headers) },
+      ...fresh.map((envelope) => ({
+        key: 'mix',
+        value: JSON.stringify(envelope),
+        headers: JSON.parse(row.headers),
+      })),
+    ]);
+    const ids = [old!, ...fresh.map((envelope) => envelope.id as string)];
+    await eventually(async () => expect(await effects(pipeline, ids)).toHaveLength(3));
+    expect((await effects(pipeline, ids)).map((effect) => effect.seq)).toEqual([1, 2, 3]);
+    const consumed = await pipeline.metrics.registry.getSingleMetricAsString(
+      'messaging_events_consumed_total',
+    );
+    expect(consumed).toMatch(/outcome="duplicate",service="messaging-test"\} 1/);
+  });
+
+  it("writes a transaction's events in one statement before its commit, in the order they were added", async () => {
+    const { event, start } = await scenario();
+    const pipeline = await start();
+    await pipeline.relay.stop(); // the rows stay where they were written
+    const ids = await pipeline.unitOfWork.run(async (em) => {
+      const written = [];
+      for (let seq = 1; seq <= 3; seq++)
+        written.push((await pipeline.outbox.add(em, event, { key: 'o', seq })).id);
+      // Staged, not yet written: the transaction itself does not see them.
+      expect(await em.query('SELECT id FROM outbox_message WHERE id IN (?)', [written])).toHaveLength(0);
+      return written;
+    });
+    const rows: { id: string }[] = await pipeline.dataSource.query(
+      'SELECT id FROM outbox_message WHERE id IN (?) ORDER BY seq',
+      [ids],
+    );
+    expect(rows.map((r) => r.id)).toEqual(ids);
+    pipeline.relay.start();
+  });
+
   it('dead-letters a malformed message and one whose handler always fails, and the partition moves on', async () => {
     const { event, deadLetterTopic, start } = await scenario({ maxAttempts: 3 });
     const deadLetters = await collect(deadLetterTopic);

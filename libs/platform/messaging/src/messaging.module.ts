@@ -99,7 +99,11 @@ export class MessagingModule {
       module: MessagingModule,
       providers: [
         { provide: MESSAGE_BROKER, useFactory: () => new KafkajsBroker(options) },
-        { provide: Outbox, useValue: new Outbox(options.service) },
+        {
+          provide: Outbox,
+          useFactory: (unitOfWork: UnitOfWork) => new Outbox(options.service, unitOfWork),
+          inject: [UnitOfWork],
+        },
         {
           provide: OutboxRelay,
           useFactory: (dataSource: DataSource, broker: MessageBroker, metrics: Metrics) =>

@@ -8,13 +8,26 @@ import {
   type ServiceName,
 } from '@shopflow/contracts';
 import { currentCausationId, currentCorrelationId, traceNewMessage } from '@shopflow/platform/observability';
+import type { UnitOfWork } from './unit-of-work';
+
+type OutboxRow = [string, string, string, string, string, string, Date, string | null];
 
 /**
  * Writes events into the outbox table through the caller's transaction, so the event commits or
  * rolls back with the state change it announces. The relay publishes it after the commit.
+ *
+ * In a transaction of `unitOfWork`, rows are staged and written in one INSERT just before COMMIT:
+ * a consumer chunk that emits an event per message costs one statement, not one per message. They
+ * get their `seq` (the relay's publishing order) in the order `add` was called, while the
+ * transaction still holds the locks that order events of one key.
  */
 export class Outbox {
-  constructor(private readonly producer: ServiceName) {}
+  private readonly staged = new WeakMap<EntityManager, OutboxRow[]>();
+
+  constructor(
+    private readonly producer: ServiceName,
+    private readonly unitOfWork?: UnitOfWork,
+  ) {}
 
   async add<D extends EventDefinition>(
     em: EntityManager,
@@ -44,20 +57,34 @@ export class Outbox {
     };
     // The trace of the work that caused this event, kept with the row: the relay sends it on.
     const traceparent = traceNewMessage(definition.topic, envelope.type, envelope.id);
-    await em.query(
-      `INSERT INTO outbox_message (id, topic, message_key, event_type, payload, headers, created_at, traceparent)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-      [
-        envelope.id,
-        definition.topic,
-        envelope.key,
-        envelope.type,
-        JSON.stringify(envelope),
-        JSON.stringify(headers),
-        new Date(),
-        traceparent,
-      ],
-    );
+    const row: OutboxRow = [
+      envelope.id,
+      definition.topic,
+      envelope.key,
+      envelope.type,
+      JSON.stringify(envelope),
+      JSON.stringify(headers),
+      new Date(),
+      traceparent,
+    ];
+    const staged = this.staged.get(em);
+    if (staged) staged.push(row);
+    else if (this.unitOfWork?.beforeCommit(em, () => this.write(em))) this.staged.set(em, [row]);
+    else await insertRows(em, [row]);
     return envelope;
   }
+
+  private async write(em: EntityManager): Promise<void> {
+    const rows = this.staged.get(em) ?? [];
+    this.staged.delete(em);
+    await insertRows(em, rows);
+  }
+}
+
+function insertRows(em: EntityManager, rows: OutboxRow[]): Promise<unknown> {
+  return em.query(
+    `INSERT INTO outbox_message (id, topic, message_key, event_type, payload, headers, created_at, traceparent)
+     VALUES ?`,
+    [rows],
+  );
 }

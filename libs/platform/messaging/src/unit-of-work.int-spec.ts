@@ -4,7 +4,7 @@ import { createDataSource } from '@shopflow/platform/persistence';
 import { createTestSchema } from '@shopflow/testing';
 import { UnitOfWork } from './unit-of-work';
 
-/** After-commit callbacks, against the real server: they see the committed rows, and a rollback runs none. */
+/** Before- and after-commit work, against the real server: after-commit callbacks see the committed rows, and a rollback runs none. */
 describe('UnitOfWork (real MySQL/MariaDB)', () => {
   let schema: Awaited<ReturnType<typeof createTestSchema>>;
   let dataSource: DataSource;
@@ -77,6 +77,34 @@ describe('UnitOfWork (real MySQL/MariaDB)', () => {
       'UnitOfWorkAfterCommit',
     );
     emitWarning.mockRestore();
+  });
+
+  it('runs before-commit work inside the transaction, after the caller, in order', async () => {
+    const order: string[] = [];
+    await unitOfWork.run(async (em) => {
+      expect(
+        unitOfWork.beforeCommit(em, async () => {
+          order.push('first');
+          await em.query('INSERT INTO note (id) VALUES (4)');
+          expect(await committedIds()).not.toContain(4); // still uncommitted
+        }),
+      ).toBe(true);
+      unitOfWork.beforeCommit(em, async () => void order.push('second'));
+      order.push('caller');
+    });
+    expect(order).toEqual(['caller', 'first', 'second']);
+    expect(await committedIds()).toContain(4);
+  });
+
+  it('rolls back when before-commit work fails, and says when there is no transaction to attach to', async () => {
+    await expect(
+      unitOfWork.run(async (em) => {
+        await em.query('INSERT INTO note (id) VALUES (5)');
+        unitOfWork.beforeCommit(em, () => em.query('INSERT INTO note (id) VALUES (5)').then(() => undefined));
+      }),
+    ).rejects.toMatchObject({ driverError: { code: 'ER_DUP_ENTRY' } });
+    expect(await committedIds()).not.toContain(5);
+    expect(unitOfWork.beforeCommit(dataSource.manager, async () => undefined)).toBe(false);
   });
 
   it('wakes the relay after each commit', async () => {

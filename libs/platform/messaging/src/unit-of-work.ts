@@ -11,6 +11,8 @@ export interface RelayWaker {
 export class UnitOfWork {
   /** The after-commit callbacks of each transaction in progress, by its EntityManager. */
   private readonly pending = new WeakMap<EntityManager, (() => void)[]>();
+  /** Work that ends each transaction in progress, before its COMMIT, by its EntityManager. */
+  private readonly finishing = new WeakMap<EntityManager, (() => Promise<void>)[]>();
 
   constructor(
     private readonly dataSource: DataSource,
@@ -19,9 +21,13 @@ export class UnitOfWork {
 
   async run<T>(work: (em: EntityManager) => Promise<T>): Promise<T> {
     const afterCommit: (() => void)[] = [];
-    const result = await this.dataSource.transaction((em) => {
+    const result = await this.dataSource.transaction(async (em) => {
+      const beforeCommit: (() => Promise<void>)[] = [];
       this.pending.set(em, afterCommit);
-      return work(em);
+      this.finishing.set(em, beforeCommit);
+      const value = await work(em);
+      for (let i = 0; i < beforeCommit.length; i++) await beforeCommit[i]!();
+      return value;
     });
     this.relay.wake();
     for (const callback of afterCommit) {
@@ -41,6 +47,18 @@ export class UnitOfWork {
    * For bookkeeping outside the database, such as metrics: a counter bumped inside a transaction
    * that then rolls back (a deadlock victim, a chunk retried one message at a time) counts twice.
    */
+  /**
+   * Runs `work` in the transaction `em` belongs to, after the caller's work and just before COMMIT;
+   * a failure rolls the transaction back. Returns false when `em` is not from `run` (nothing to
+   * attach to), for callers that then do the work at once. The outbox writes its rows this way:
+   * the events of a whole consumer chunk in one INSERT.
+   */
+  beforeCommit(em: EntityManager, work: () => Promise<void>): boolean {
+    const finishing = this.finishing.get(em);
+    finishing?.push(work);
+    return finishing !== undefined;
+  }
+
   afterCommit(em: EntityManager, callback: () => void): void {
     const callbacks = this.pending.get(em);
     if (!callbacks) throw new Error('afterCommit needs an EntityManager from UnitOfWork.run');

@@ -97,7 +97,7 @@ export async function startPipeline(options: {
     ...options.relay,
   });
   const unitOfWork = new UnitOfWork(dataSource, relay);
-  const outbox = new Outbox('order');
+  const outbox = new Outbox('order', unitOfWork);
   const consumer = new EventConsumer(broker, unitOfWork, logger, metrics, {
     ...options.consumer,
     topics: [options.event.topic],
