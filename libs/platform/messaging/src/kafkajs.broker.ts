@@ -31,14 +31,21 @@ export interface KafkaBrokerOptions {
   sessionTimeoutMs?: number;
   /** TLS and SASL (ADR 0010), from `kafkaSecurityFrom(config)`; plaintext when absent. */
   security?: KafkaSecurity;
+  /** How often applied offsets are written to Kafka; default the heartbeat interval (ADR 0014). */
+  offsetCommitIntervalMs?: number;
 }
 
-/** Consumer-group timings for a session timeout: frequent heartbeats and short fetch waits keep it honest. */
+/**
+ * Consumer-group timings for a session timeout: frequent heartbeats and short fetch waits keep it
+ * honest. Applied offsets reach Kafka once per heartbeat interval (ADR 0014).
+ */
 export function groupTimings(sessionTimeoutMs = 6_000): GroupTimings {
+  const heartbeatIntervalMs = Math.min(1_000, Math.floor(sessionTimeoutMs / 6));
   return {
     sessionTimeoutMs,
-    heartbeatIntervalMs: Math.min(1_000, Math.floor(sessionTimeoutMs / 6)),
+    heartbeatIntervalMs,
     maxWaitTimeMs: Math.min(1_000, Math.floor(sessionTimeoutMs / 6)),
+    offsetCommitIntervalMs: heartbeatIntervalMs,
   };
 }
 
@@ -112,7 +119,12 @@ export class KafkajsBroker implements MessageBroker {
     const member = new KafkajsGroupMember(
       this.kafka,
       { ...spec, handleBatch: spec.handleBatch ?? oneByOne(spec.handle!) },
-      groupTimings(this.options.sessionTimeoutMs),
+      {
+        ...groupTimings(this.options.sessionTimeoutMs),
+        ...(this.options.offsetCommitIntervalMs === undefined
+          ? {}
+          : { offsetCommitIntervalMs: this.options.offsetCommitIntervalMs }),
+      },
       this.log,
     );
     this.consumers.add(member); // stopping twice is harmless: close() stops whatever is left

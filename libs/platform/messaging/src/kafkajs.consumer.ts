@@ -15,7 +15,14 @@ export interface GroupTimings {
   heartbeatIntervalMs: number;
   /** Longest a fetch waits for data; kafkajs heartbeats between fetches, so it bounds heartbeat gaps. */
   maxWaitTimeMs: number;
+  /**
+   * Applied offsets are written to Kafka at most this often, and always when the member stops or
+   * the group rebalances. 0 writes them after every fetched batch.
+   */
+  offsetCommitIntervalMs: number;
 }
+
+type PartitionOffset = { topic: string; partition: number; offset: string };
 
 const RESTART_BACKOFF_MS = [500, 1_000, 2_000, 5_000];
 
@@ -36,6 +43,10 @@ export class KafkajsGroupMember implements RunningConsumer {
   readonly joined = new Promise<void>((resolve) => (this.resolveJoined = resolve));
   private resolveStopping!: () => void;
   private readonly stopping = new Promise<void>((resolve) => (this.resolveStopping = resolve));
+  /** Next offsets to read, by `topic/partition`: applied and committed to the database, not yet to Kafka. */
+  private readonly uncommitted = new Map<string, PartitionOffset>();
+  private lastOffsetCommit = 0;
+  private offsetCommitTimer?: NodeJS.Timeout;
 
   constructor(
     private readonly kafka: Kafka,
@@ -54,9 +65,13 @@ export class KafkajsGroupMember implements RunningConsumer {
     if (this.stopped) return;
     this.stopped = true;
     this.resolveStopping();
-    // Leaves the group after the batch in hand, so the partitions move at once instead of after
-    // the session timeout.
-    await this.consumer?.disconnect().catch(() => undefined);
+    const consumer = this.consumer;
+    // What was applied is written to Kafka before leaving, so the next owner does not read it again.
+    if (consumer) await this.commitOffsets(consumer, { now: true }).catch(() => undefined);
+    // Leaves the group after the batch in hand (which commits its own offsets), so the partitions
+    // move at once instead of after the session timeout.
+    await consumer?.disconnect().catch(() => undefined);
+    clearTimeout(this.offsetCommitTimer);
     await this.lifecycle;
     this.setStatus('stopped');
   }
@@ -76,6 +91,8 @@ export class KafkajsGroupMember implements RunningConsumer {
   private session(onGiveUp: () => void): void {
     const consumer = this.kafka.consumer(this.consumerConfig());
     this.consumer = consumer;
+    // Offsets a crashed session did not write belong to its generation: the messages are read again.
+    this.uncommitted.clear();
     const giveUp = (error: unknown) => {
       if (this.consumer !== consumer) return;
       this.consumer = undefined;
@@ -86,6 +103,9 @@ export class KafkajsGroupMember implements RunningConsumer {
     const { events } = consumer;
     consumer.on(events.GROUP_JOIN, ({ payload }) => {
       this.attempt = 0;
+      // An offset not written before the rebalance is dropped if its partition went elsewhere.
+      for (const [key, { topic, partition }] of this.uncommitted)
+        if (!payload.memberAssignment[topic]?.includes(partition)) this.uncommitted.delete(key);
       this.current = {
         status: 'joined',
         since: Date.now(),
@@ -95,7 +115,12 @@ export class KafkajsGroupMember implements RunningConsumer {
       };
       this.resolveJoined();
     });
-    consumer.on(events.REBALANCING, () => this.setStatus('rebalancing'));
+    consumer.on(events.REBALANCING, () => {
+      this.setStatus('rebalancing');
+      // Still this generation's: Kafka takes the commit now, or refuses it once the group has moved
+      // on (then the next owner reads those messages again, and the inbox makes them no-ops).
+      void this.commitOffsets(consumer, { now: true }).catch(() => undefined);
+    });
     consumer.on(events.CRASH, ({ payload }) => {
       if (payload.restart) this.setStatus('crashed', payload.error);
       else giveUp(payload.error);
@@ -143,16 +168,6 @@ export class KafkajsGroupMember implements RunningConsumer {
     };
     const first = batch.messages[0];
     if (first) track(first.offset, first.timestamp);
-    // Progress is marked per chunk and written to Kafka once per fetched batch, even when the batch
-    // ends early or fails: one commit request instead of one per chunk. A crash before it means
-    // redelivery of already-applied messages, which the inbox turns into no-ops.
-    let handledUpTo: ReceivedMessage | undefined;
-    const commitProgress = async () => {
-      if (!handledUpTo) return;
-      const next = (BigInt(handledUpTo.offset) + 1n).toString();
-      await consumer.commitOffsets([{ topic, partition, offset: next }]);
-      track(next, handledUpTo.timestamp);
-    };
     try {
       await this.spec.handleBatch(
         batch.messages.map((m) => toReceived(topic, partition, m)),
@@ -161,15 +176,50 @@ export class KafkajsGroupMember implements RunningConsumer {
           isRunning: () => isRunning() && !isStale(),
           commit: async (upTo) => {
             resolveOffset(upTo.offset);
-            handledUpTo = upTo;
+            const next = (BigInt(upTo.offset) + 1n).toString();
+            this.uncommitted.set(`${topic}/${partition}`, { topic, partition, offset: next });
+            track(next, upTo.timestamp);
           },
         },
       );
     } catch (error) {
-      await commitProgress().catch(() => undefined);
+      await this.commitOffsets(consumer, { now: true }).catch(() => undefined);
       throw error;
     }
-    await commitProgress();
+    await this.commitOffsets(consumer, { now: this.stopped || isStale() });
+  }
+
+  /**
+   * Writes the applied offsets to Kafka, at most once per `offsetCommitIntervalMs` unless `now`.
+   * Between writes a crash costs only redelivery of what was applied since the last one, which the
+   * inbox turns into no-ops: a few hundred milliseconds of messages against one commit request per
+   * fetched batch, which at saga load was as many requests as the fetches themselves (issue #15).
+   */
+  private async commitOffsets(consumer: Consumer, { now }: { now: boolean }): Promise<void> {
+    if (this.uncommitted.size === 0) return;
+    const wait = this.lastOffsetCommit + this.timings.offsetCommitIntervalMs - Date.now();
+    if (!now && wait > 0) {
+      this.offsetCommitTimer ??= setTimeout(() => {
+        this.offsetCommitTimer = undefined;
+        if (this.consumer === consumer)
+          void this.commitOffsets(consumer, { now: true }).catch(() => undefined);
+      }, wait);
+      this.offsetCommitTimer.unref();
+      return;
+    }
+    const offsets = [...this.uncommitted.values()];
+    this.uncommitted.clear();
+    this.lastOffsetCommit = Date.now();
+    try {
+      await consumer.commitOffsets(offsets);
+    } catch (error) {
+      // Kept for the next try, unless a newer offset of the partition came meanwhile.
+      for (const o of offsets) {
+        const key = `${o.topic}/${o.partition}`;
+        if (!this.uncommitted.has(key)) this.uncommitted.set(key, o);
+      }
+      throw error;
+    }
   }
 
   private setStatus(status: ConsumerState['status'], error?: unknown): void {
