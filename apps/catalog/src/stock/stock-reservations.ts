@@ -33,17 +33,17 @@ export class StockReservations {
   }
 
   async reserve(em: EntityManager, order: EventData<typeof OrderPlacedV1>): Promise<void> {
-    const held = await em.query('SELECT 1 FROM stock_reservation WHERE order_id = ? LIMIT 1', [
-      order.orderId,
-    ]);
-    if (held.length) return; // reserved (or released) before: one reservation per order, ever
     const lines = mergeLines(order.lines);
     // Rows are locked in primary-key order, whatever the order's line order: two orders naming the
-    // same products can wait for each other but never deadlock.
-    const locked: LockedStock[] = await em.query(
-      'SELECT id, status, stock_available FROM product WHERE id IN (?) ORDER BY id FOR UPDATE',
-      [lines.map((line) => line.productId)],
+    // same products can wait for each other but never deadlock. `held` comes in the same round trip.
+    const locked: (LockedStock & { held: number })[] = await em.query(
+      `SELECT id, status, stock_available, EXISTS (SELECT 1 FROM stock_reservation WHERE order_id = ?) AS held
+         FROM product WHERE id IN (?) ORDER BY id FOR UPDATE`,
+      [order.orderId, lines.map((line) => line.productId)],
     );
+    // Reserved (or released) before: one reservation per order, ever. Products are never deleted,
+    // so an order that holds stock always finds its rows here.
+    if (locked.some((row) => Number(row.held) === 1)) return;
     const decision = decideReservation(lines, new Map(locked.map((row) => [row.id, row])));
     if (!decision.reserve) {
       await this.outbox.add(em, StockRejectedV1, { orderId: order.orderId, reasons: decision.reasons });

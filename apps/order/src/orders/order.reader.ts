@@ -27,15 +27,6 @@ export class OrderReader {
     return (await this.complete(em, rows))[0];
   }
 
-  /** Who a customer is, from auth's events; null until the order service has seen them. */
-  async customer(customerId: string): Promise<Order['customer']> {
-    const [row]: { display_name: string; email: string }[] = await this.dataSource.query(
-      'SELECT display_name, email FROM customer_view WHERE customer_id = ?',
-      [customerId],
-    );
-    return row ? { displayName: row.display_name, email: row.email } : null;
-  }
-
   /** Newest first; `customerId` undefined lists everyone's (admins only). */
   async list(customerId: string | undefined, page: number, limit: number): Promise<Page<Order>> {
     const em = this.dataSource.manager;

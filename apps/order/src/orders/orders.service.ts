@@ -17,6 +17,9 @@ interface PricedProduct {
   price_cents: number;
   currency: string;
   status: 'ACTIVE' | 'DISCONTINUED';
+  /** The ordering customer's, from customer_view; null until auth's event has arrived. */
+  display_name: string | null;
+  email: string | null;
 }
 
 @Injectable()
@@ -45,8 +48,7 @@ export class OrdersService {
       const earlier = await this.byIdempotencyKey(customerId, idempotencyKey, requestHash);
       if (earlier) return { order: earlier, replayed: true };
     }
-    // Pricing and the customer's name are independent reads: one round trip of latency, not two.
-    const [lines, customer] = await Promise.all([this.price(request), this.reader.customer(customerId)]);
+    const { lines, customer } = await this.price(request, customerId);
     const currency = lines[0]!.product.currency;
     const totalCents = lines.reduce((sum, l) => sum + l.quantity * l.product.price_cents, 0);
     const id = randomUUID();
@@ -161,8 +163,12 @@ export class OrdersService {
     return this.reader.get(row.id);
   }
 
-  /** Every line checked against the limits and the product view; all problems named at once. */
-  private async price(request: PlaceOrderRequest) {
+  /**
+   * Every line checked against the limits and the product view; all problems named at once. The
+   * customer's name comes with the products, in the same statement: an order names at least one
+   * product, and one that names none known is refused before the name is needed.
+   */
+  private async price(request: PlaceOrderRequest, customerId: string) {
     const errors: FieldError[] = [];
     const { lines } = request;
     if (lines.length < 1 || lines.length > ORDER_LIMITS.maxLines)
@@ -177,8 +183,10 @@ export class OrdersService {
     if (errors.length) throw new OrderInvalid(errors);
 
     const products: PricedProduct[] = await this.dataSource.query(
-      'SELECT product_id, sku, name, price_cents, currency, status FROM product_view WHERE product_id IN (?)',
-      [[...new Set(lines.map((l) => l.productId))]],
+      `SELECT p.product_id, p.sku, p.name, p.price_cents, p.currency, p.status, c.display_name, c.email
+         FROM product_view p LEFT JOIN customer_view c ON c.customer_id = ?
+        WHERE p.product_id IN (?)`,
+      [customerId, [...new Set(lines.map((l) => l.productId))]],
     );
     const byId = new Map(products.map((p) => [p.product_id, p]));
     const priced = lines.map((line, i) => {
@@ -197,6 +205,7 @@ export class OrdersService {
         });
     });
     if (errors.length) throw new OrderInvalid(errors);
-    return priced;
+    const { display_name: displayName, email } = products[0]!;
+    return { lines: priced, customer: displayName === null ? null : { displayName, email: email! } };
   }
 }
