@@ -42,6 +42,8 @@ export class OutcomeTap {
     // missed; order ids nobody waits for are only remembered.
     await this.consumer.subscribe({ topics: [TOPICS.orderEvents.name], fromBeginning: true });
     await this.consumer.run({
+      // A throwaway group read from the beginning: committed offsets would only cost requests.
+      autoCommit: false,
       partitionsConsumedConcurrently: 3,
       eachBatch: async ({ batch }) => {
         const at = performance.now();
