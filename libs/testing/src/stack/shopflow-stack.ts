@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Order, Product, ServiceName, TokenPair } from '@shopflow/contracts';
 import { eventually, type EventuallyOptions } from '../eventually';
 import { freePort } from '../free-port';
@@ -108,8 +110,14 @@ export class ShopflowStack {
     return this.launch(`${service}#${instance}`);
   }
 
+  /** Stops every instance. With SHOPFLOW_STACK_LOG_DIR set, keeps each one's output there, for a post-mortem. */
   async stop(): Promise<void> {
     await Promise.all([...this.processes.values()].map((p) => p.stop('SIGTERM')));
+    const logDir = process.env['SHOPFLOW_STACK_LOG_DIR'];
+    if (!logDir) return;
+    mkdirSync(logDir, { recursive: true });
+    for (const [key, proc] of this.processes)
+      writeFileSync(join(logDir, `${key.replace('#', '-')}-${proc.child.pid}.log`), proc.output());
   }
 
   output(service: ServiceName, instance = 0): string {
