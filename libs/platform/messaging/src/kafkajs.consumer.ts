@@ -25,6 +25,8 @@ export interface GroupTimings {
 type PartitionOffset = { topic: string; partition: number; offset: string };
 
 const RESTART_BACKOFF_MS = [500, 1_000, 2_000, 5_000];
+/** The longest a stop, a rebalance or a failed batch waits to write offsets; what is not written is read again. */
+const OFFSET_WRITE_BOUND_MS = 2_000;
 
 /**
  * One consumer-group member that keeps itself alive: `start` returns at once, the member connects
@@ -47,6 +49,7 @@ export class KafkajsGroupMember implements RunningConsumer {
   private readonly uncommitted = new Map<string, PartitionOffset>();
   private lastOffsetCommit = 0;
   private offsetCommitTimer?: NodeJS.Timeout;
+  private offsetWrite?: Promise<void>;
 
   constructor(
     private readonly kafka: Kafka,
@@ -67,7 +70,7 @@ export class KafkajsGroupMember implements RunningConsumer {
     this.resolveStopping();
     const consumer = this.consumer;
     // What was applied is written to Kafka before leaving, so the next owner does not read it again.
-    if (consumer) await this.commitOffsets(consumer, { now: true }).catch(() => undefined);
+    if (consumer) await this.commitNow(consumer);
     // Leaves the group after the batch in hand (which commits its own offsets), so the partitions
     // move at once instead of after the session timeout.
     await consumer?.disconnect().catch(() => undefined);
@@ -119,7 +122,7 @@ export class KafkajsGroupMember implements RunningConsumer {
       this.setStatus('rebalancing');
       // Still this generation's: Kafka takes the commit now, or refuses it once the group has moved
       // on (then the next owner reads those messages again, and the inbox makes them no-ops).
-      void this.commitOffsets(consumer, { now: true }).catch(() => undefined);
+      void this.commitNow(consumer);
     });
     consumer.on(events.CRASH, ({ payload }) => {
       if (payload.restart) this.setStatus('crashed', payload.error);
@@ -183,30 +186,50 @@ export class KafkajsGroupMember implements RunningConsumer {
         },
       );
     } catch (error) {
-      await this.commitOffsets(consumer, { now: true }).catch(() => undefined);
+      await this.commitNow(consumer);
       throw error;
     }
-    await this.commitOffsets(consumer, { now: this.stopped || isStale() });
+    if (this.stopped || isStale()) await this.commitNow(consumer);
+    else this.commitSoon(consumer);
   }
 
   /**
-   * Writes the applied offsets to Kafka, at most once per `offsetCommitIntervalMs` unless `now`.
-   * Between writes a crash costs only redelivery of what was applied since the last one, which the
-   * inbox turns into no-ops: a few hundred milliseconds of messages against one commit request per
-   * fetched batch, which at saga load was as many requests as the fetches themselves (issue #15).
+   * Starts writing the applied offsets to Kafka, at most once per `offsetCommitIntervalMs` (a
+   * timer catches up when the interval has not passed) and one write at a time. Never awaited by
+   * the batch: while a dead broker is still in the offsets topic's ISR, a commit takes seconds to
+   * time out, and the partition must not wait for it. Between writes a crash costs only
+   * redelivery of what was applied since the last one, which the inbox turns into no-ops (ADR 0014).
    */
-  private async commitOffsets(consumer: Consumer, { now }: { now: boolean }): Promise<void> {
-    if (this.uncommitted.size === 0) return;
+  private commitSoon(consumer: Consumer): void {
+    if (this.uncommitted.size === 0 || this.offsetWrite) return;
     const wait = this.lastOffsetCommit + this.timings.offsetCommitIntervalMs - Date.now();
-    if (!now && wait > 0) {
+    if (wait > 0) {
       this.offsetCommitTimer ??= setTimeout(() => {
         this.offsetCommitTimer = undefined;
-        if (this.consumer === consumer)
-          void this.commitOffsets(consumer, { now: true }).catch(() => undefined);
+        if (this.consumer === consumer) this.commitSoon(consumer);
       }, wait);
       this.offsetCommitTimer.unref();
       return;
     }
+    this.offsetWrite = this.writeOffsets(consumer)
+      .catch(() => undefined) // kept for the next write; kafkajs has logged why
+      .finally(() => (this.offsetWrite = undefined));
+  }
+
+  /** Writes what is applied now (stop, rebalance, a failed batch), within `OFFSET_WRITE_BOUND_MS`. */
+  private async commitNow(consumer: Consumer): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    const bound = new Promise<void>((resolve) => (timer = setTimeout(resolve, OFFSET_WRITE_BOUND_MS)));
+    const write = (async () => {
+      await this.offsetWrite;
+      await this.writeOffsets(consumer);
+    })().catch(() => undefined);
+    await Promise.race([write, bound]);
+    clearTimeout(timer);
+  }
+
+  private async writeOffsets(consumer: Consumer): Promise<void> {
+    if (this.uncommitted.size === 0) return;
     const offsets = [...this.uncommitted.values()];
     this.uncommitted.clear();
     this.lastOffsetCommit = Date.now();
