@@ -195,37 +195,50 @@ export class KafkajsGroupMember implements RunningConsumer {
 
   /**
    * Starts writing the applied offsets to Kafka, at most once per `offsetCommitIntervalMs` (a
-   * timer catches up when the interval has not passed) and one write at a time. Never awaited by
-   * the batch: while a dead broker is still in the offsets topic's ISR, a commit takes seconds to
-   * time out, and the partition must not wait for it. Between writes a crash costs only
+   * timer catches up when the interval has not passed, or after a write under way). Never awaited
+   * by the batch: while a dead broker is still in the offsets topic's ISR, a commit takes seconds
+   * to time out, and the partition must not wait for it. Between writes a crash costs only
    * redelivery of what was applied since the last one, which the inbox turns into no-ops (ADR 0014).
    */
-  private commitSoon(consumer: Consumer): void {
-    if (this.uncommitted.size === 0 || this.offsetWrite) return;
-    const wait = this.lastOffsetCommit + this.timings.offsetCommitIntervalMs - Date.now();
+  private commitSoon(consumer: Consumer, { atLeastMs = 0 } = {}): void {
+    if (this.uncommitted.size === 0 || this.offsetWrite || this.consumer !== consumer) return;
+    const wait = Math.max(
+      atLeastMs,
+      this.lastOffsetCommit + this.timings.offsetCommitIntervalMs - Date.now(),
+    );
     if (wait > 0) {
       this.offsetCommitTimer ??= setTimeout(() => {
         this.offsetCommitTimer = undefined;
-        if (this.consumer === consumer) this.commitSoon(consumer);
+        this.commitSoon(consumer);
       }, wait);
       this.offsetCommitTimer.unref();
       return;
     }
-    this.offsetWrite = this.writeOffsets(consumer)
-      .catch(() => undefined) // kept for the next write; kafkajs has logged why
-      .finally(() => (this.offsetWrite = undefined));
+    void this.enqueueWrite(consumer).then(() => {
+      // Applied while it was under way, or put back after a failure: written at the next turn,
+      // never in a tight loop.
+      if (!this.stopped) this.commitSoon(consumer, { atLeastMs: 100 });
+    });
   }
 
   /** Writes what is applied now (stop, rebalance, a failed batch), within `OFFSET_WRITE_BOUND_MS`. */
   private async commitNow(consumer: Consumer): Promise<void> {
     let timer: NodeJS.Timeout | undefined;
     const bound = new Promise<void>((resolve) => (timer = setTimeout(resolve, OFFSET_WRITE_BOUND_MS)));
-    const write = (async () => {
-      await this.offsetWrite;
-      await this.writeOffsets(consumer);
-    })().catch(() => undefined);
-    await Promise.race([write, bound]);
+    await Promise.race([this.enqueueWrite(consumer), bound]);
     clearTimeout(timer);
+  }
+
+  /** One write at a time, in order: an older offset never lands after a newer one. */
+  private enqueueWrite(consumer: Consumer): Promise<void> {
+    const write: Promise<void> = (this.offsetWrite ?? Promise.resolve())
+      .then(() => this.writeOffsets(consumer))
+      .catch(() => undefined) // put back for the next write; kafkajs has logged why
+      .finally(() => {
+        if (this.offsetWrite === write) this.offsetWrite = undefined;
+      });
+    this.offsetWrite = write;
+    return write;
   }
 
   private async writeOffsets(consumer: Consumer): Promise<void> {
