@@ -93,6 +93,21 @@ describe('messaging backbone (real Kafka, real MySQL)', () => {
     return eventIds ? rows.filter((r) => eventIds.includes(r.event_id)) : rows;
   }
 
+  /** Publishes one event and waits until it is applied; returns it as Kafka carried it, for a redelivery. */
+  async function publishAndApplyOne(pipeline: Pipeline, event: TestEvent, key: string) {
+    const [eventId] = await publishEvents(pipeline, event, [{ key, seq: 1 }]);
+    await eventually(async () => expect(await effects(pipeline, [eventId!])).toHaveLength(1));
+    const [row]: { payload: string; headers: string }[] = await pipeline.dataSource.query(
+      'SELECT payload, headers FROM outbox_message WHERE id = ?',
+      [eventId],
+    );
+    return {
+      eventId: eventId!,
+      payload: row!.payload,
+      headers: JSON.parse(row!.headers) as Record<string, string>,
+    };
+  }
+
   async function publishEvents(
     pipeline: Pipeline,
     event: TestEvent,
@@ -160,51 +175,35 @@ describe('messaging backbone (real Kafka, real MySQL)', () => {
   it('applies an event delivered twice only once', async () => {
     const { event, start } = await scenario();
     const pipeline = await start();
-    const [eventId] = await publishEvents(pipeline, event, [{ key: 'dup', seq: 1 }]);
-    await eventually(async () => expect(await effects(pipeline, [eventId!])).toHaveLength(1));
+    const { eventId, payload, headers } = await publishAndApplyOne(pipeline, event, 'dup');
 
     // Redeliver the very same bytes, as Kafka does after a crash between commit and offset commit.
-    const [row] = await pipeline.dataSource.query(
-      'SELECT payload, headers FROM outbox_message WHERE id = ?',
-      [eventId],
-    );
-    await pipeline.broker.producer.send(event.topic, [
-      { key: 'dup', value: row.payload, headers: JSON.parse(row.headers) },
-    ]);
+    await pipeline.broker.producer.send(event.topic, [{ key: 'dup', value: payload, headers }]);
     await eventually(async () => {
       const metrics = await pipeline.metrics.registry.getSingleMetricAsString(
         'messaging_events_consumed_total',
       );
       expect(metrics).toMatch(/outcome="duplicate",service="messaging-test"\} 1/);
     });
-    expect(await effects(pipeline, [eventId!])).toHaveLength(1);
+    expect(await effects(pipeline, [eventId])).toHaveLength(1);
   });
 
   it('applies the new events of a chunk that also holds a redelivered one, each once', async () => {
     const { event, start } = await scenario();
     const pipeline = await start();
-    const [old] = await publishEvents(pipeline, event, [{ key: 'mix', seq: 1 }]);
-    await eventually(async () => expect(await effects(pipeline, [old!])).toHaveLength(1));
+    const old = await publishAndApplyOne(pipeline, event, 'mix');
 
     // The redelivered event and two new ones, one key, one send: one partition, one fetched batch.
-    const [row] = await pipeline.dataSource.query(
-      'SELECT payload, headers FROM outbox_message WHERE id = ?',
-      [old],
-    );
     const fresh = [2, 3].map((seq) => ({
-      ...JSON.parse(row.payload),
+      ...JSON.parse(old.payload),
       id: randomUUID(),
       data: { key: 'mix', seq },
     }));
     await pipeline.broker.producer.send(event.topic, [
-      { key: 'mix', value: row.payload, headers: JSON.parse(row.headers) },
-      ...fresh.map((envelope) => ({
-        key: 'mix',
-        value: JSON.stringify(envelope),
-        headers: JSON.parse(row.headers),
-      })),
+      { key: 'mix', value: old.payload, headers: old.headers },
+      ...fresh.map((envelope) => ({ key: 'mix', value: JSON.stringify(envelope), headers: old.headers })),
     ]);
-    const ids = [old!, ...fresh.map((envelope) => envelope.id as string)];
+    const ids = [old.eventId, ...fresh.map((envelope) => envelope.id as string)];
     await eventually(async () => expect(await effects(pipeline, ids)).toHaveLength(3));
     expect((await effects(pipeline, ids)).map((effect) => effect.seq)).toEqual([1, 2, 3]);
     const consumed = await pipeline.metrics.registry.getSingleMetricAsString(
