@@ -7,6 +7,7 @@ import { DatabaseHealthIndicator, DatabaseModule } from '@shopflow/platform/pers
 import { SecurityModule } from '@shopflow/platform/security';
 import { PlatformModule } from '@shopflow/platform/service';
 import type { OrderConfig } from './config/order.config';
+import { OrderIntake } from './orders/order-intake';
 import { OrderReader } from './orders/order.reader';
 import { OrderTransitions } from './orders/order-transitions';
 import { OrdersController } from './orders/orders.controller';
@@ -55,6 +56,7 @@ export class AppModule {
           provide: OrderTimeoutOptions,
           useValue: new OrderTimeoutOptions(config.ORDER_TIMEOUT_SWEEP_INTERVAL_MS),
         },
+        OrderIntake,
         OrderReader,
         OrderTransitions,
         OrdersService,

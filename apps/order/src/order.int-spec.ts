@@ -215,6 +215,45 @@ describe('order service (real MySQL, real Kafka)', () => {
       }
     });
 
+    it('records orders placed at the same moment together, each with its own event and correlation id', async () => {
+      const lamp = await product({ priceCents: 2500 });
+      const buyers = await Promise.all(Array.from({ length: 8 }, () => customer({ registered: false })));
+      const correlationId = (i: number) => `together-${i}-${buyers[i]!.id.slice(0, 8)}`;
+      const responses = await Promise.all(
+        buyers.map((buyer, i) =>
+          http('POST', '/v1/orders', {
+            token: buyer.token,
+            body: { lines: [{ productId: lamp.productId, quantity: i + 1 }] },
+            headers: { 'x-correlation-id': correlationId(i) },
+          }),
+        ),
+      );
+      expect(responses.map((res) => res.statusCode)).toEqual(buyers.map(() => 202));
+      const ids: string[] = responses.map((res) => res.json().id);
+      for (const [i, id] of ids.entries()) {
+        const [event] = await tap.waitFor(OrderPlacedV1, (d) => d.orderId === id);
+        expect(event).toMatchObject({ correlationId: correlationId(i), data: { customerId: buyers[i]!.id } });
+        expect(event!.data.lines).toEqual([
+          { productId: lamp.productId, quantity: i + 1, unitPriceCents: 2500 },
+        ]);
+      }
+      const [rows] = await db.query(
+        `SELECT o.customer_id, o.total_cents,
+                (SELECT COUNT(*) FROM order_line l WHERE l.order_id = o.id) AS line_count,
+                (SELECT COUNT(*) FROM order_status_change h WHERE h.order_id = o.id) AS history_count
+           FROM customer_order o WHERE o.id IN (?) ORDER BY o.total_cents`,
+        [ids],
+      );
+      expect(rows).toEqual(
+        buyers.map((buyer, i) => ({
+          customer_id: buyer.id,
+          total_cents: 2500 * (i + 1),
+          line_count: 1,
+          history_count: 1,
+        })),
+      );
+    });
+
     it('makes retries safe with an Idempotency-Key: same body → same order; other body → 422', async () => {
       const lamp = await product();
       const me = await customer();

@@ -1,11 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { createHash, randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
-import { ORDER_LIMITS, OrderPlacedV1, type Order, type PlaceOrderRequest } from '@shopflow/contracts';
-import { Outbox, UnitOfWork } from '@shopflow/platform/messaging';
+import { ORDER_LIMITS, type Order, type PlaceOrderRequest } from '@shopflow/contracts';
+import { UnitOfWork } from '@shopflow/platform/messaging';
 import { isDuplicateKey } from '@shopflow/platform/persistence';
 import type { FieldError } from '@shopflow/platform/service';
 import { IdempotencyKeyReused, OrderInvalid, OrderNotCancellable, OrderNotFound } from './order.errors';
+import { OrderIntake } from './order-intake';
 import { OrderPolicy } from './order-policy';
 import { OrderReader } from './order.reader';
 import { OrderTransitions } from './order-transitions';
@@ -27,7 +28,7 @@ export class OrdersService {
   constructor(
     private readonly dataSource: DataSource,
     private readonly unitOfWork: UnitOfWork,
-    private readonly outbox: Outbox,
+    private readonly intake: OrderIntake,
     private readonly reader: OrderReader,
     private readonly transitions: OrderTransitions,
     private readonly policy: OrderPolicy,
@@ -35,7 +36,7 @@ export class OrdersService {
 
   /**
    * Prices the order from the local product view and records it PENDING with its OrderPlaced
-   * event, in one transaction. With an idempotency key, a retry returns the order the first
+   * event, in one transaction (shared with orders placed at the same moment: `OrderIntake`). With an idempotency key, a retry returns the order the first
    * attempt created (`replayed`), and a different body under the same key is refused.
    */
   async place(
@@ -54,51 +55,16 @@ export class OrdersService {
     const id = randomUUID();
     const now = new Date();
     try {
-      await this.unitOfWork.run(async (em) => {
-        await em.query(
-          `INSERT INTO customer_order (id, customer_id, status, total_cents, currency, idempotency_key, request_hash,
-             deadline_at, created_at, updated_at) VALUES (?, ?, 'PENDING', ?, ?, ?, ?, ?, ?, ?)`,
-          [
-            id,
-            customerId,
-            totalCents,
-            currency,
-            idempotencyKey ?? null,
-            idempotencyKey === undefined ? null : requestHash,
-            new Date(now.getTime() + this.policy.pendingTimeoutMs),
-            now,
-            now,
-          ],
-        );
-        await em.query(
-          'INSERT INTO order_line (order_id, line_no, product_id, sku, name, quantity, unit_price_cents) VALUES ?',
-          [
-            lines.map((l, i) => [
-              id,
-              i + 1,
-              l.product.product_id,
-              l.product.sku,
-              l.product.name,
-              l.quantity,
-              l.product.price_cents,
-            ]),
-          ],
-        );
-        await em.query(
-          "INSERT INTO order_status_change (order_id, status, reason, changed_at) VALUES (?, 'PENDING', NULL, ?)",
-          [id, now],
-        );
-        await this.outbox.add(em, OrderPlacedV1, {
-          orderId: id,
-          customerId,
-          lines: lines.map((l) => ({
-            productId: l.product.product_id,
-            quantity: l.quantity,
-            unitPriceCents: l.product.price_cents,
-          })),
-          totalCents,
-          currency,
-        });
+      await this.intake.record({
+        id,
+        customerId,
+        lines,
+        totalCents,
+        currency,
+        idempotencyKey,
+        requestHash,
+        at: now,
+        deadline: new Date(now.getTime() + this.policy.pendingTimeoutMs),
       });
     } catch (error) {
       // Two attempts with one key raced: the unique key let one in; answer with its order.

@@ -1,0 +1,79 @@
+import { AsyncResource } from 'node:async_hooks';
+import type { EntityManager } from 'typeorm';
+import type { UnitOfWork } from './unit-of-work';
+
+/** One caller's item in a shared transaction, and a way back into that caller's async context. */
+export interface Submitted<T> {
+  item: T;
+  /**
+   * Runs `work` in the submitter's context: its correlation id and trace, so an event written for
+   * this item names its own request, not the one whose turn opened the transaction.
+   */
+  inCallerContext<R>(work: () => R): R;
+}
+
+export type WriteBatch<T> = (em: EntityManager, batch: readonly Submitted<T>[]) => Promise<void>;
+
+interface Waiting<T> extends Submitted<T> {
+  resolve(): void;
+  reject(error: unknown): void;
+}
+
+/**
+ * Group commit, done by the application: items submitted while a transaction is in flight are
+ * written together by the next one, one statement per table for all of them, and the callers hear
+ * back once it has committed. Nothing waits on purpose: an item submitted when no transaction is in
+ * flight starts one at once, so a quiet service writes each item alone and a busy one writes more
+ * per transaction the longer its commits take (ADR 0015).
+ *
+ * Each caller hears about its own item only. If a batch fails, nothing of it is kept and each item
+ * is written again alone: one bad item (a duplicate idempotency key) fails its own caller, and the
+ * others commit without it.
+ */
+export class GroupCommit<T> {
+  private readonly queue: Waiting<T>[] = [];
+  private writing = false;
+  private readonly maxBatch: number;
+
+  constructor(
+    private readonly unitOfWork: UnitOfWork,
+    private readonly writeBatch: WriteBatch<T>,
+    options: { maxBatch?: number } = {},
+  ) {
+    this.maxBatch = options.maxBatch ?? 50;
+  }
+
+  /** Resolves once `item` is committed; rejects with what writing it alone threw. */
+  submit(item: T): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      const inCallerContext = AsyncResource.bind(<R>(work: () => R): R => work());
+      this.queue.push({ item, inCallerContext, resolve, reject });
+      if (!this.writing) void this.writeQueued();
+    });
+  }
+
+  private async writeQueued(): Promise<void> {
+    this.writing = true;
+    try {
+      while (this.queue.length > 0) {
+        const batch = this.queue.splice(0, this.maxBatch);
+        if (
+          batch.length > 1 &&
+          (await this.write(batch).then(
+            () => true,
+            () => false,
+          ))
+        )
+          continue;
+        for (const one of batch) await this.write([one]).catch((error: unknown) => one.reject(error));
+      }
+    } finally {
+      this.writing = false;
+    }
+  }
+
+  private async write(batch: Waiting<T>[]): Promise<void> {
+    await this.unitOfWork.run((em) => this.writeBatch(em, batch));
+    for (const waiting of batch) waiting.resolve();
+  }
+}
