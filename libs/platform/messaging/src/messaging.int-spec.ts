@@ -6,6 +6,7 @@ import { captureLogger, createTestSchema, eventually, kafkaBrokers } from '@shop
 import { DLQ_HEADERS } from './dead-letter';
 import { KafkajsBroker } from './kafkajs.broker';
 import type { ReceivedMessage, RunningConsumer } from './message-broker.port';
+import type { OutboxRelayOptions } from './outbox-relay';
 import {
   prepareMessagingSchema,
   startPipeline,
@@ -52,7 +53,7 @@ describe('messaging backbone (real Kafka, real MySQL)', () => {
       groupId?: string;
       chunkSize?: number;
       logger?: Logger;
-      relay?: { retentionMs?: number; pruneIntervalMs?: number };
+      relay?: Omit<OutboxRelayOptions, 'service'>;
     } = {},
   ) {
     const id = randomUUID().slice(0, 8);
@@ -166,10 +167,13 @@ describe('messaging backbone (real Kafka, real MySQL)', () => {
     await eventually(async () => expect(await effects(pipeline, [eventId])).toHaveLength(1), {
       timeoutMs: 30_000,
     });
-    const [row] = await pipeline.dataSource.query('SELECT published_at FROM outbox_message WHERE id = ?', [
-      eventId,
-    ]);
-    expect(row.published_at).not.toBeNull();
+    // Marked published once the relay's mark interval has passed.
+    await eventually(async () => {
+      const [row] = await pipeline.dataSource.query('SELECT published_at FROM outbox_message WHERE id = ?', [
+        eventId,
+      ]);
+      expect(row.published_at).not.toBeNull();
+    });
   });
 
   it('applies an event delivered twice only once', async () => {
@@ -230,6 +234,37 @@ describe('messaging backbone (real Kafka, real MySQL)', () => {
     );
     expect(rows.map((r) => r.id)).toEqual(ids);
     pipeline.relay.start();
+  });
+
+  it('marks sent rows published in one statement per interval, and sends none twice meanwhile', async () => {
+    const { event, start } = await scenario({ relay: { markIntervalMs: 60_000 } });
+    const pipeline = await start();
+    const ids: string[] = [];
+    // Three transactions, each applied before the next: three batches, and the relay's polls between.
+    for (const seq of [1, 2, 3]) {
+      ids.push(...(await publishEvents(pipeline, event, [{ key: 'mark', seq }])));
+      await eventually(async () => expect(await effects(pipeline, ids)).toHaveLength(ids.length));
+    }
+    const unmarked = async () =>
+      Number(
+        (
+          await pipeline.dataSource.query(
+            'SELECT COUNT(*) AS n FROM outbox_message WHERE id IN (?) AND published_at IS NULL',
+            [ids],
+          )
+        )[0].n,
+      );
+    const scrape = () => pipeline.metrics.registry.metrics();
+    expect(await unmarked()).toBe(3); // sent, and not marked yet
+    expect(await scrape()).toMatch(
+      new RegExp(
+        `messaging_events_published_total\\{topic="${event.topic}",type="TestHappened"[^}]*\\} 3$`,
+        'm',
+      ),
+    );
+    expect(await scrape()).toMatch(/^messaging_outbox_pending\{service="messaging-test"\} 0$/m);
+    await pipeline.relay.stop(); // a stopping relay marks what it sent
+    expect(await unmarked()).toBe(0);
   });
 
   it('dead-letters a malformed message and one whose handler always fails, and the partition moves on', async () => {

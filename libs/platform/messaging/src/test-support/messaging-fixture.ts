@@ -23,7 +23,7 @@ import { CreateMessagingTables1764000000000 } from '../migrations/1764000000000-
 import { AddOutboxTraceparent1764400000000 } from '../migrations/1764400000000-add-outbox-traceparent';
 import { OnEvent, TransactionManager, type EventOf } from '../on-event.decorator';
 import { Outbox } from '../outbox';
-import { OutboxRelay } from '../outbox-relay';
+import { OutboxRelay, type OutboxRelayOptions } from '../outbox-relay';
 import { UnitOfWork } from '../unit-of-work';
 
 /** A test event on a topic of its own, so suites never see each other's messages. */
@@ -74,7 +74,7 @@ export async function startPipeline(options: {
   consumer: Omit<EventConsumerOptions, 'topics'>;
   logger?: Logger;
   handlerDelayMs?: number;
-  relay?: { retentionMs?: number; pruneIntervalMs?: number };
+  relay?: Omit<OutboxRelayOptions, 'service'>;
   /** `nest`: the handler is an `@OnEvent` controller method behind `EventTransport`, as in the services. */
   handlerVia?: 'consumer' | 'nest';
 }) {
