@@ -263,8 +263,15 @@ describe('messaging backbone (real Kafka, real MySQL)', () => {
       ),
     );
     expect(await scrape()).toMatch(/^messaging_outbox_pending\{service="messaging-test"\} 0$/m);
+    const stoppedAt = Date.now();
     await pipeline.relay.stop(); // a stopping relay marks what it sent
     expect(await unmarked()).toBe(0);
+    // Each row with the time its send was acknowledged, not the time it was marked.
+    const marked: { published_at: Date }[] = await pipeline.dataSource.query(
+      'SELECT published_at FROM outbox_message WHERE id IN (?)',
+      [ids],
+    );
+    for (const { published_at } of marked) expect(published_at.getTime()).toBeLessThan(stoppedAt);
   });
 
   it('dead-letters a malformed message and one whose handler always fails, and the partition moves on', async () => {

@@ -51,8 +51,8 @@ export class OutboxRelay {
   private readonly maxBackoffMs: number;
   private readonly markIntervalMs: number;
   private connection?: QueryRunner;
-  /** Sent (the broker acknowledged them) but not yet marked published: skipped by the SELECT. */
-  private sent: string[] = [];
+  /** Sent and acknowledged by the broker, by send, not yet marked published: the SELECT skips them. */
+  private sent: { seqs: string[]; at: Date }[] = [];
   private lastMark = 0;
   private running?: Promise<void>;
   private stopped = false;
@@ -118,7 +118,7 @@ export class OutboxRelay {
     const [row] = await this.dataSource.query(
       `SELECT COUNT(*) AS pending, MIN(created_at) AS oldest FROM outbox_message
         WHERE published_at IS NULL${this.sent.length > 0 ? ' AND seq NOT IN (?)' : ''}`,
-      this.sent.length > 0 ? [this.sent] : [],
+      this.sent.length > 0 ? [this.sentSeqs()] : [],
     );
     const oldest = row.oldest ? new Date(row.oldest).getTime() : undefined;
     return {
@@ -137,7 +137,7 @@ export class OutboxRelay {
         const count = await this.publishBatch();
         this.failures = 0;
         // Marked by time, or once a batch's worth waits: the list the SELECT skips stays short.
-        if (Date.now() - this.lastMark >= this.markIntervalMs || this.sent.length >= this.batchSize)
+        if (Date.now() - this.lastMark >= this.markIntervalMs || this.sentSeqs().length >= this.batchSize)
           await this.markPublished();
         if (count === this.batchSize) continue; // more is waiting
         await this.pruneIfDue();
@@ -162,7 +162,7 @@ export class OutboxRelay {
     const rows: OutboxRow[] = await this.connection!.query(
       `SELECT seq, topic, message_key, event_type, payload, headers, traceparent FROM outbox_message
        WHERE published_at IS NULL${this.sent.length > 0 ? ' AND seq NOT IN (?)' : ''} ORDER BY seq LIMIT ?`,
-      this.sent.length > 0 ? [this.sent, this.batchSize] : [this.batchSize],
+      this.sent.length > 0 ? [this.sentSeqs(), this.batchSize] : [this.batchSize],
     );
     if (rows.length === 0) return 0;
     // One send per topic, rows in seq order: per-key order holds within each topic's partitions.
@@ -191,10 +191,8 @@ export class OutboxRelay {
               })),
             ),
         );
-        for (const row of topicRows) {
-          this.sent.push(row.seq);
-          this.published.inc({ topic, type: row.event_type });
-        }
+        this.sent.push({ seqs: topicRows.map((row) => row.seq), at: new Date() });
+        for (const row of topicRows) this.published.inc({ topic, type: row.event_type });
       } catch (error) {
         firstError ??= error;
         const message = (error instanceof Error ? error.message : String(error)).slice(0, 1000);
@@ -225,17 +223,24 @@ export class OutboxRelay {
     return false;
   }
 
-  /** One UPDATE for every row sent since the last one. */
+  private sentSeqs(): string[] {
+    return this.sent.flatMap((send) => send.seqs);
+  }
+
+  /** One UPDATE for every row sent since the last one; each row gets the time its send was acknowledged. */
   private async markPublished(): Promise<void> {
     this.lastMark = Date.now();
-    if (this.sent.length === 0 || !this.connection) return;
-    const seqs = this.sent;
+    const sends = this.sent;
+    if (sends.length === 0 || !this.connection) return;
     await this.connection.query(
-      'UPDATE outbox_message SET published_at = ?, attempts = attempts + 1, last_error = NULL WHERE seq IN (?)',
-      [new Date(), seqs],
+      `UPDATE outbox_message
+          SET published_at = CASE ${sends.map(() => 'WHEN seq IN (?) THEN ?').join(' ')} END,
+              attempts = attempts + 1, last_error = NULL
+        WHERE seq IN (?)`,
+      [...sends.flatMap((send) => [send.seqs, send.at]), this.sentSeqs()],
     );
-    // Only now: a failed UPDATE leaves them skipped and marked at the next turn.
-    this.sent = this.sent.slice(seqs.length);
+    // Only now: after a failed UPDATE they stay skipped, and are marked at the next turn.
+    this.sent = this.sent.slice(sends.length);
   }
 
   private async releaseLock(): Promise<void> {
