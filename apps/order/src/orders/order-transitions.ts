@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { OrderCancelledV1, OrderConfirmedV1, OrderRejectedV1, type OrderStatus } from '@shopflow/contracts';
-import { Outbox, UnitOfWork } from '@shopflow/platform/messaging';
+import { InsertAtCommit, Outbox, UnitOfWork } from '@shopflow/platform/messaging';
 import { Metrics } from '@shopflow/platform/observability';
 import { nextStatus, type OrderTrigger } from './order-state-machine';
 
@@ -25,12 +25,18 @@ export class OrderTransitions {
   private readonly logger = new Logger('OrderTransitions');
   private readonly outcomes;
   private readonly sagaDuration;
+  /** Nothing reads the history inside a transition: its rows go in one INSERT per transaction. */
+  private readonly history: InsertAtCommit<[string, OrderStatus, string | null, Date]>;
 
   constructor(
     private readonly outbox: Outbox,
     private readonly unitOfWork: UnitOfWork,
     metrics: Metrics,
   ) {
+    this.history = new InsertAtCommit(
+      'INSERT INTO order_status_change (order_id, status, reason, changed_at) VALUES ?',
+      unitOfWork,
+    );
     this.outcomes = metrics.counter('order_saga_outcomes_total', 'Orders reaching an outcome of the saga', [
       'outcome',
     ]);
@@ -68,10 +74,7 @@ export class OrderTransitions {
     }
     const reason = cause.reasons?.join('; ').slice(0, 1000) ?? null;
     await em.query('UPDATE customer_order SET status = ?, updated_at = ? WHERE id = ?', [to, now, orderId]);
-    await em.query(
-      'INSERT INTO order_status_change (order_id, status, reason, changed_at) VALUES (?, ?, ?, ?)',
-      [orderId, to, reason, now],
-    );
+    await this.history.add(em, [orderId, to, reason, now]);
     if (to === 'CONFIRMED') await this.outbox.add(em, OrderConfirmedV1, { orderId });
     if (to === 'REJECTED')
       await this.outbox.add(em, OrderRejectedV1, { orderId, reasons: cause.reasons ?? ['rejected'] });

@@ -106,13 +106,14 @@ export class OrdersService {
 
   async cancel(id: string, caller: { id: string; isAdmin: boolean }): Promise<Order> {
     await this.get(id, caller);
-    return this.unitOfWork.run(async (em) => {
+    await this.unitOfWork.run(async (em) => {
       const result = await this.transitions.apply(em, id, 'CANCEL_REQUESTED', {
         eventType: 'CancelRequested',
       });
       if (!result.changed) throw new OrderNotCancellable(result.status);
-      return (await this.reader.get(id, em))!;
     });
+    // Read once committed: the history row is written at the commit.
+    return (await this.reader.get(id))!;
   }
 
   private async byIdempotencyKey(

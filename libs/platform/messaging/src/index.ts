@@ -16,6 +16,7 @@ export { MessagingModule, type MessagingOptions } from './messaging.module';
 export { Outbox } from './outbox';
 export { OutboxRelay, type OutboxRelayOptions } from './outbox-relay';
 export { UnitOfWork } from './unit-of-work';
+export { InsertAtCommit } from './insert-at-commit';
 export { GroupCommit, type Submitted, type WriteBatch } from './group-commit';
 export { EventConsumer, type EventConsumerOptions, type EventHandler } from './event-consumer';
 export { EventContext } from './event-context';

@@ -8,6 +8,7 @@ import {
   type ServiceName,
 } from '@shopflow/contracts';
 import { currentCausationId, currentCorrelationId, traceNewMessage } from '@shopflow/platform/observability';
+import { InsertAtCommit } from './insert-at-commit';
 import type { UnitOfWork } from './unit-of-work';
 
 type OutboxRow = [string, string, string, string, string, string, Date, string | null];
@@ -22,12 +23,18 @@ type OutboxRow = [string, string, string, string, string, string, Date, string |
  * transaction still holds the locks that order events of one key.
  */
 export class Outbox {
-  private readonly staged = new WeakMap<EntityManager, OutboxRow[]>();
+  private readonly rows: InsertAtCommit<OutboxRow>;
 
   constructor(
     private readonly producer: ServiceName,
-    private readonly unitOfWork?: UnitOfWork,
-  ) {}
+    unitOfWork?: UnitOfWork,
+  ) {
+    this.rows = new InsertAtCommit(
+      `INSERT INTO outbox_message (id, topic, message_key, event_type, payload, headers, created_at, traceparent)
+       VALUES ?`,
+      unitOfWork,
+    );
+  }
 
   async add<D extends EventDefinition>(
     em: EntityManager,
@@ -67,24 +74,7 @@ export class Outbox {
       new Date(),
       traceparent,
     ];
-    const staged = this.staged.get(em);
-    if (staged) staged.push(row);
-    else if (this.unitOfWork?.beforeCommit(em, () => this.write(em))) this.staged.set(em, [row]);
-    else await insertRows(em, [row]);
+    await this.rows.add(em, row);
     return envelope;
   }
-
-  private async write(em: EntityManager): Promise<void> {
-    const rows = this.staged.get(em) ?? [];
-    this.staged.delete(em);
-    await insertRows(em, rows);
-  }
-}
-
-function insertRows(em: EntityManager, rows: OutboxRow[]): Promise<unknown> {
-  return em.query(
-    `INSERT INTO outbox_message (id, topic, message_key, event_type, payload, headers, created_at, traceparent)
-     VALUES ?`,
-    [rows],
-  );
 }
