@@ -13,8 +13,8 @@ export interface NewOrder {
   }[];
   totalCents: number;
   currency: string;
-  idempotencyKey?: string;
-  requestHash: string;
+  /** The client's Idempotency-Key, and a hash of the body it came with. */
+  idempotency?: { key: string; requestHash: string };
   at: Date;
   deadline: Date;
 }
@@ -53,8 +53,8 @@ export class OrderIntake {
           'PENDING',
           o.totalCents,
           o.currency,
-          o.idempotencyKey ?? null,
-          o.idempotencyKey === undefined ? null : o.requestHash,
+          o.idempotency?.key ?? null,
+          o.idempotency?.requestHash ?? null,
           o.deadline,
           o.at,
           o.at,

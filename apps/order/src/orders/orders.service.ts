@@ -44,9 +44,16 @@ export class OrdersService {
     request: PlaceOrderRequest,
     idempotencyKey?: string,
   ): Promise<{ order: Order; replayed: boolean }> {
-    const requestHash = createHash('sha256').update(JSON.stringify(request.lines)).digest('hex');
-    if (idempotencyKey !== undefined) {
-      const earlier = await this.byIdempotencyKey(customerId, idempotencyKey, requestHash);
+    // Hashed only when a key asks for it: most orders come without one.
+    const idempotency =
+      idempotencyKey === undefined
+        ? undefined
+        : {
+            key: idempotencyKey,
+            requestHash: createHash('sha256').update(JSON.stringify(request.lines)).digest('hex'),
+          };
+    if (idempotency) {
+      const earlier = await this.byIdempotencyKey(customerId, idempotency);
       if (earlier) return { order: earlier, replayed: true };
     }
     const { lines, customer } = await this.price(request, customerId);
@@ -61,15 +68,14 @@ export class OrdersService {
         lines,
         totalCents,
         currency,
-        idempotencyKey,
-        requestHash,
+        idempotency,
         at: now,
         deadline: new Date(now.getTime() + this.policy.pendingTimeoutMs),
       });
     } catch (error) {
       // Two attempts with one key raced: the unique key let one in; answer with its order.
-      if (idempotencyKey !== undefined && isDuplicateKey(error)) {
-        const earlier = await this.byIdempotencyKey(customerId, idempotencyKey, requestHash);
+      if (idempotency && isDuplicateKey(error)) {
+        const earlier = await this.byIdempotencyKey(customerId, idempotency);
         if (earlier) return { order: earlier, replayed: true };
       }
       throw error;
@@ -118,8 +124,7 @@ export class OrdersService {
 
   private async byIdempotencyKey(
     customerId: string,
-    key: string,
-    requestHash: string,
+    { key, requestHash }: { key: string; requestHash: string },
   ): Promise<Order | undefined> {
     const [row]: { id: string; request_hash: string }[] = await this.dataSource.query(
       'SELECT id, request_hash FROM customer_order WHERE customer_id = ? AND idempotency_key = ?',
