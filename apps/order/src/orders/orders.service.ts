@@ -36,8 +36,9 @@ export class OrdersService {
 
   /**
    * Prices the order from the local product view and records it PENDING with its OrderPlaced
-   * event, in one transaction (shared with orders placed at the same moment: `OrderIntake`). With an idempotency key, a retry returns the order the first
-   * attempt created (`replayed`), and a different body under the same key is refused.
+   * event, in one transaction (shared with orders placed at the same moment: `OrderIntake`). With
+   * an idempotency key, a retry returns the order the first attempt created (`replayed`), and a
+   * different body under the same key is refused.
    */
   async place(
     customerId: string,
