@@ -72,6 +72,24 @@ describe('GroupCommit', () => {
     expect(batches).toEqual([['a'], ['b', 'bad', 'c'], ['b'], ['bad'], ['c']]);
   });
 
+  it('fails a whole batch at once when the database is unreachable, instead of item after item', async () => {
+    const { unitOfWork, commitNext } = heldTransactions();
+    const batches: string[][] = [];
+    let down = false;
+    const group = new GroupCommit<string>(unitOfWork, async (_em, batch) => {
+      batches.push(batch.map((b) => b.item));
+      if (down) throw Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' });
+    });
+    const first = group.submit('a');
+    await until(() => batches.length === 1);
+    down = true;
+    const outcomes = Promise.allSettled(['b', 'c'].map((item) => group.submit(item)));
+    await commitNext(); // a
+    await first;
+    expect((await outcomes).map((o) => o.status)).toEqual(['rejected', 'rejected']);
+    expect(batches).toEqual([['a'], ['b', 'c']]);
+  });
+
   it('takes at most maxBatch items per transaction', async () => {
     const { unitOfWork, commitNext } = heldTransactions();
     const sizes: number[] = [];

@@ -1,5 +1,6 @@
 import { AsyncResource } from 'node:async_hooks';
 import type { EntityManager } from 'typeorm';
+import { isDatabaseUnavailable } from '@shopflow/platform/persistence';
 import type { UnitOfWork } from './unit-of-work';
 
 /** One caller's item in a shared transaction, and a way back into that caller's async context. */
@@ -28,7 +29,7 @@ interface Waiting<T> extends Submitted<T> {
  *
  * Each caller hears about its own item only. If a batch fails, nothing of it is kept and each item
  * is written again alone: one bad item (a duplicate idempotency key) fails its own caller, and the
- * others commit without it.
+ * others commit without it. If the database is unreachable, every item of the batch fails at once.
  */
 export class GroupCommit<T> {
   private readonly queue: Waiting<T>[] = [];
@@ -57,23 +58,26 @@ export class GroupCommit<T> {
     try {
       while (this.queue.length > 0) {
         const batch = this.queue.splice(0, this.maxBatch);
-        if (
-          batch.length > 1 &&
-          (await this.write(batch).then(
-            () => true,
-            () => false,
-          ))
-        )
+        const error = await this.write(batch).then(
+          () => undefined,
+          (failure: unknown) => failure ?? new Error('group commit failed'),
+        );
+        if (!error) continue;
+        // Alone, every item would meet the same outage, one timeout after another: fail them all now.
+        if (batch.length === 1 || isDatabaseUnavailable(error)) {
+          for (const waiting of batch) waiting.reject(error);
           continue;
-        for (const one of batch) await this.write([one]).catch((error: unknown) => one.reject(error));
+        }
+        for (const one of batch) await this.write([one]).catch((failure: unknown) => one.reject(failure));
       }
     } finally {
       this.writing = false;
     }
   }
 
+  /** In the first item's context: the transaction's SQL spans join that caller's trace. */
   private async write(batch: Waiting<T>[]): Promise<void> {
-    await this.unitOfWork.run((em) => this.writeBatch(em, batch));
+    await batch[0]!.inCallerContext(() => this.unitOfWork.run((em) => this.writeBatch(em, batch)));
     for (const waiting of batch) waiting.resolve();
   }
 }

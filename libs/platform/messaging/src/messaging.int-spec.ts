@@ -274,6 +274,31 @@ describe('messaging backbone (real Kafka, real MySQL)', () => {
     for (const { published_at } of marked) expect(published_at.getTime()).toBeLessThan(stoppedAt);
   });
 
+  it('marks what it sent even while a row of another topic keeps failing', async () => {
+    const { event, start } = await scenario({ relay: { markIntervalMs: 60_000 } });
+    const pipeline = await start();
+    // A row no broker accepts (its topic does not exist): every batch that holds it fails.
+    const poisonId = randomUUID();
+    await pipeline.dataSource.query(
+      `INSERT INTO outbox_message (id, topic, message_key, event_type, payload, headers, created_at)
+       VALUES (?, 'nowhere', 'k', 'Poison', '{}', '{}', ?)`,
+      [poisonId, new Date()],
+    );
+    try {
+      const ids = await publishEvents(pipeline, event, [{ key: 'beside', seq: 1 }]);
+      await eventually(async () => expect(await effects(pipeline, ids)).toHaveLength(1));
+      await eventually(async () => {
+        const [row] = await pipeline.dataSource.query(
+          'SELECT published_at FROM outbox_message WHERE id = ?',
+          [ids[0]],
+        );
+        expect(row.published_at).not.toBeNull(); // long before the 60 s mark interval
+      });
+    } finally {
+      await pipeline.dataSource.query('DELETE FROM outbox_message WHERE id = ?', [poisonId]);
+    }
+  });
+
   it('dead-letters a malformed message and one whose handler always fails, and the partition moves on', async () => {
     const { event, deadLetterTopic, start } = await scenario({ maxAttempts: 3 });
     const deadLetters = await collect(deadLetterTopic);

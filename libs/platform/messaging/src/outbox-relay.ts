@@ -152,6 +152,8 @@ export class OutboxRelay {
           { err: error, failures: this.failures, backoffMs: backoff },
           'outbox relay failed; retrying',
         );
+        // What did go out is marked now, not after the failing topic recovers (it may never).
+        await this.markPublished().catch(() => undefined);
         if (isDatabaseUnavailable(error)) await this.releaseLock();
         await this.idle(backoff, { ignoreWake: true });
       }
@@ -216,6 +218,7 @@ export class OutboxRelay {
     );
     if (Number(row.acquired) === 1) {
       this.connection = connection;
+      this.lastMark = Date.now();
       this.logger.info({ service: this.options.service }, 'outbox relay active');
       return true;
     }
