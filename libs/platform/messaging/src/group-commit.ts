@@ -58,17 +58,15 @@ export class GroupCommit<T> {
     try {
       while (this.queue.length > 0) {
         const batch = this.queue.splice(0, this.maxBatch);
-        const error = await this.write(batch).then(
-          () => undefined,
-          (failure: unknown) => failure ?? new Error('group commit failed'),
-        );
-        if (!error) continue;
-        // Alone, every item would meet the same outage, one timeout after another: fail them all now.
-        if (batch.length === 1 || isDatabaseUnavailable(error)) {
-          for (const waiting of batch) waiting.reject(error);
-          continue;
+        try {
+          await this.write(batch);
+        } catch (error) {
+          // Alone, every item would meet the same outage, one timeout after another: fail them all now.
+          if (batch.length === 1 || isDatabaseUnavailable(error))
+            for (const waiting of batch) waiting.reject(error);
+          else
+            for (const one of batch) await this.write([one]).catch((failure: unknown) => one.reject(failure));
         }
-        for (const one of batch) await this.write([one]).catch((failure: unknown) => one.reject(failure));
       }
     } finally {
       this.writing = false;

@@ -37,15 +37,15 @@ export interface KafkaBrokerOptions {
 
 /**
  * Consumer-group timings for a session timeout: frequent heartbeats and short fetch waits keep it
- * honest. Applied offsets reach Kafka once per heartbeat interval (ADR 0014).
+ * honest. Applied offsets reach Kafka once per heartbeat interval unless told otherwise (ADR 0014).
  */
-export function groupTimings(sessionTimeoutMs = 6_000): GroupTimings {
+export function groupTimings(sessionTimeoutMs = 6_000, offsetCommitIntervalMs?: number): GroupTimings {
   const heartbeatIntervalMs = Math.min(1_000, Math.floor(sessionTimeoutMs / 6));
   return {
     sessionTimeoutMs,
     heartbeatIntervalMs,
-    maxWaitTimeMs: Math.min(1_000, Math.floor(sessionTimeoutMs / 6)),
-    offsetCommitIntervalMs: heartbeatIntervalMs,
+    maxWaitTimeMs: heartbeatIntervalMs,
+    offsetCommitIntervalMs: offsetCommitIntervalMs ?? heartbeatIntervalMs,
   };
 }
 
@@ -119,12 +119,7 @@ export class KafkajsBroker implements MessageBroker {
     const member = new KafkajsGroupMember(
       this.kafka,
       { ...spec, handleBatch: spec.handleBatch ?? oneByOne(spec.handle!) },
-      {
-        ...groupTimings(this.options.sessionTimeoutMs),
-        ...(this.options.offsetCommitIntervalMs === undefined
-          ? {}
-          : { offsetCommitIntervalMs: this.options.offsetCommitIntervalMs }),
-      },
+      groupTimings(this.options.sessionTimeoutMs, this.options.offsetCommitIntervalMs),
       this.log,
     );
     this.consumers.add(member); // stopping twice is harmless: close() stops whatever is left

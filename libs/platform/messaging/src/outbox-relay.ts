@@ -115,10 +115,10 @@ export class OutboxRelay {
 
   /** Rows not yet sent; rows this relay sent but has not marked yet are not pending. */
   async backlog(): Promise<{ pending: number; oldestAgeSeconds: number }> {
+    const unsent = this.unsentRows();
     const [row] = await this.dataSource.query(
-      `SELECT COUNT(*) AS pending, MIN(created_at) AS oldest FROM outbox_message
-        WHERE published_at IS NULL${this.sent.length > 0 ? ' AND seq NOT IN (?)' : ''}`,
-      this.sent.length > 0 ? [this.sentSeqs()] : [],
+      `SELECT COUNT(*) AS pending, MIN(created_at) AS oldest FROM outbox_message WHERE ${unsent.where}`,
+      unsent.params,
     );
     const oldest = row.oldest ? new Date(row.oldest).getTime() : undefined;
     return {
@@ -161,10 +161,11 @@ export class OutboxRelay {
   }
 
   private async publishBatch(): Promise<number> {
+    const unsent = this.unsentRows();
     const rows: OutboxRow[] = await this.connection!.query(
       `SELECT seq, topic, message_key, event_type, payload, headers, traceparent FROM outbox_message
-       WHERE published_at IS NULL${this.sent.length > 0 ? ' AND seq NOT IN (?)' : ''} ORDER BY seq LIMIT ?`,
-      this.sent.length > 0 ? [this.sentSeqs(), this.batchSize] : [this.batchSize],
+       WHERE ${unsent.where} ORDER BY seq LIMIT ?`,
+      [...unsent.params, this.batchSize],
     );
     if (rows.length === 0) return 0;
     // One send per topic, rows in seq order: per-key order holds within each topic's partitions.
@@ -228,6 +229,13 @@ export class OutboxRelay {
 
   private sentSeqs(): string[] {
     return this.sent.flatMap((send) => send.seqs);
+  }
+
+  /** Rows not published and not sent by this relay since its last mark: the condition and its values. */
+  private unsentRows(): { where: string; params: unknown[] } {
+    return this.sent.length === 0
+      ? { where: 'published_at IS NULL', params: [] }
+      : { where: 'published_at IS NULL AND seq NOT IN (?)', params: [this.sentSeqs()] };
   }
 
   /** One UPDATE for every row sent since the last one; each row gets the time its send was acknowledged. */

@@ -8,11 +8,16 @@ export interface RelayWaker {
  * A database transaction that also wakes the outbox relay right after it commits, so events
  * written in it are published in milliseconds rather than at the next poll.
  */
+interface OpenTransaction {
+  /** Work that ends the transaction, before its COMMIT (`beforeCommit`). */
+  finishing: (() => Promise<void>)[];
+  /** Callbacks for after its COMMIT (`afterCommit`). */
+  committed: (() => void)[];
+}
+
 export class UnitOfWork {
-  /** The after-commit callbacks of each transaction in progress, by its EntityManager. */
-  private readonly pending = new WeakMap<EntityManager, (() => void)[]>();
-  /** Work that ends each transaction in progress, before its COMMIT, by its EntityManager. */
-  private readonly finishing = new WeakMap<EntityManager, (() => Promise<void>)[]>();
+  /** Each transaction in progress, by its EntityManager. */
+  private readonly open = new WeakMap<EntityManager, OpenTransaction>();
 
   constructor(
     private readonly dataSource: DataSource,
@@ -20,17 +25,16 @@ export class UnitOfWork {
   ) {}
 
   async run<T>(work: (em: EntityManager) => Promise<T>): Promise<T> {
-    const afterCommit: (() => void)[] = [];
+    const transaction: OpenTransaction = { finishing: [], committed: [] };
     const result = await this.dataSource.transaction(async (em) => {
-      const beforeCommit: (() => Promise<void>)[] = [];
-      this.pending.set(em, afterCommit);
-      this.finishing.set(em, beforeCommit);
+      this.open.set(em, transaction);
       const value = await work(em);
-      for (let i = 0; i < beforeCommit.length; i++) await beforeCommit[i]!();
+      // Indexed, so work that a finishing step adds still runs before the COMMIT.
+      for (let i = 0; i < transaction.finishing.length; i++) await transaction.finishing[i]!();
       return value;
     });
     this.relay.wake();
-    for (const callback of afterCommit) {
+    for (const callback of transaction.committed) {
       try {
         callback();
       } catch (error) {
@@ -43,25 +47,25 @@ export class UnitOfWork {
   }
 
   /**
+   * Runs `work` in the transaction `em` belongs to, after the caller's work and just before COMMIT;
+   * a failure rolls the transaction back. Returns false when `em` is not from `run` (nothing to
+   * attach to), for callers that then do the work at once. `InsertAtCommit` writes its rows this
+   * way: the events of a whole consumer chunk in one INSERT.
+   */
+  beforeCommit(em: EntityManager, work: () => Promise<void>): boolean {
+    const transaction = this.open.get(em);
+    transaction?.finishing.push(work);
+    return transaction !== undefined;
+  }
+
+  /**
    * Runs `callback` once the transaction `em` belongs to has committed, and never if it rolls back.
    * For bookkeeping outside the database, such as metrics: a counter bumped inside a transaction
    * that then rolls back (a deadlock victim, a chunk retried one message at a time) counts twice.
    */
-  /**
-   * Runs `work` in the transaction `em` belongs to, after the caller's work and just before COMMIT;
-   * a failure rolls the transaction back. Returns false when `em` is not from `run` (nothing to
-   * attach to), for callers that then do the work at once. The outbox writes its rows this way:
-   * the events of a whole consumer chunk in one INSERT.
-   */
-  beforeCommit(em: EntityManager, work: () => Promise<void>): boolean {
-    const finishing = this.finishing.get(em);
-    finishing?.push(work);
-    return finishing !== undefined;
-  }
-
   afterCommit(em: EntityManager, callback: () => void): void {
-    const callbacks = this.pending.get(em);
-    if (!callbacks) throw new Error('afterCommit needs an EntityManager from UnitOfWork.run');
-    callbacks.push(callback);
+    const transaction = this.open.get(em);
+    if (!transaction) throw new Error('afterCommit needs an EntityManager from UnitOfWork.run');
+    transaction.committed.push(callback);
   }
 }
