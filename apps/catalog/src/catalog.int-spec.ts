@@ -446,10 +446,20 @@ describe('catalog service (real MySQL, real Kafka)', () => {
     it('50 orders at once for 10 units: exactly 10 reserved, 40 rejected, every unit accounted for', async () => {
       const created = await createProduct({ initialStock: 10 });
       const orderIds = Array.from({ length: 50 }, () => randomUUID());
-      await Promise.all(orderIds.map((id) => placeOrder(id, [{ productId: created.id, quantity: 1 }])));
+      const placed = await Promise.all(
+        orderIds.map((id) => placeOrder(id, [{ productId: created.id, quantity: 1 }])),
+      );
       const outcomes = await Promise.all(orderIds.map(outcomeOf));
       expect(outcomes.filter((o) => o === 'reserved')).toHaveLength(10);
       expect(outcomes.filter((o) => o === 'rejected')).toHaveLength(40);
+      // Orders reserved in one chunk each answer their own OrderPlaced: its correlation, it as cause.
+      for (const [i, orderId] of orderIds.entries()) {
+        const [answer] = [
+          ...tap.events(StockReservedV1, (d) => d.orderId === orderId),
+          ...tap.events(StockRejectedV1, (d) => d.orderId === orderId),
+        ];
+        expect(answer).toMatchObject({ causationId: placed[i]!.id, correlationId: placed[i]!.correlationId });
+      }
       for (const id of orderIds.filter((_, i) => outcomes[i] === 'rejected')) {
         const [event] = tap.events(StockRejectedV1, (d) => d.orderId === id);
         expect(event!.data.reasons).toEqual([{ productId: created.id, reason: 'INSUFFICIENT_STOCK' }]);

@@ -321,6 +321,34 @@ describe('order service (real MySQL, real Kafka)', () => {
       await tap.waitFor(OrderConfirmedV1, (d) => d.orderId === placed.id);
     });
 
+    it('confirms once when the answer comes twice, names the first as its cause, and records the second', async () => {
+      const { me, lamp, placed } = await placedOrder();
+      const answer = () =>
+        publisher.publish(
+          StockReservedV1,
+          { orderId: placed.id, lines: [{ productId: lamp.productId, quantity: 1 }] },
+          'catalog',
+        );
+      // One key: one partition, so the two are applied in order (in one chunk when fetched together).
+      const first = await answer();
+      const second = await answer();
+      await eventually(async () => {
+        const [rows] = await db.query('SELECT order_status FROM order_ignored_event WHERE event_id = ?', [
+          second.id,
+        ]);
+        expect(rows).toEqual([{ order_status: 'CONFIRMED' }]);
+      });
+      expect((await order(placed.id, me.token)).history.map((h) => h.status)).toEqual([
+        'PENDING',
+        'CONFIRMED',
+      ]);
+      await tap.waitFor(OrderConfirmedV1, (d) => d.orderId === placed.id);
+      const confirmed = tap.events(OrderConfirmedV1, (d) => d.orderId === placed.id);
+      expect(confirmed).toEqual([
+        expect.objectContaining({ causationId: first.id, correlationId: first.correlationId }),
+      ]);
+    });
+
     it('StockRejected → REJECTED, with OrderRejected carrying the reasons', async () => {
       const { me, lamp, placed } = await placedOrder(5);
       await publisher.publish(

@@ -2,7 +2,7 @@ import { Controller } from '@nestjs/common';
 import { Payload } from '@nestjs/microservices';
 import type { EntityManager } from 'typeorm';
 import { OrderCancelledV1, OrderPlacedV1, OrderRejectedV1 } from '@shopflow/contracts';
-import { OnEvent, TransactionManager, type EventOf } from '@shopflow/platform/messaging';
+import { OnEvent, OnEventChunk, TransactionManager, type EventOf } from '@shopflow/platform/messaging';
 import { StockReservations } from './stock-reservations';
 
 /** The order events the catalog answers: reserve stock for a placed order, give it back when it ends. */
@@ -10,9 +10,10 @@ import { StockReservations } from './stock-reservations';
 export class StockReservationsEventsController {
   constructor(private readonly reservations: StockReservations) {}
 
-  @OnEvent(OrderPlacedV1)
-  orderPlaced(@Payload() event: EventOf<typeof OrderPlacedV1>, @TransactionManager() em: EntityManager) {
-    return this.reservations.reserve(em, event.data);
+  /** A chunk's placed orders together: three statements for all of them (ADR 0016). */
+  @OnEventChunk(OrderPlacedV1)
+  ordersPlaced(@Payload() events: EventOf<typeof OrderPlacedV1>[], @TransactionManager() em: EntityManager) {
+    return this.reservations.reserve(em, events);
   }
 
   @OnEvent(OrderCancelledV1)

@@ -1,13 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import {
-  OrderPlacedV1,
-  StockRejectedV1,
-  StockReleasedV1,
-  StockReservedV1,
-  type EventData,
-} from '@shopflow/contracts';
-import { Outbox, UnitOfWork } from '@shopflow/platform/messaging';
+import { OrderPlacedV1, StockRejectedV1, StockReleasedV1, StockReservedV1 } from '@shopflow/contracts';
+import { Outbox, UnitOfWork, type EventOf } from '@shopflow/platform/messaging';
 import { Metrics } from '@shopflow/platform/observability';
 import { CatalogReadCache } from '../cache/catalog-read-cache';
 import { decideReservation, mergeLines, type LockedStock } from './reservation-decision';
@@ -32,38 +26,75 @@ export class StockReservations {
     ]);
   }
 
-  async reserve(em: EntityManager, order: EventData<typeof OrderPlacedV1>): Promise<void> {
-    const lines = mergeLines(order.lines);
-    // Rows are locked in primary-key order, whatever the order's line order: two orders naming the
-    // same products can wait for each other but never deadlock. `held` comes in the same round trip.
-    const locked: (LockedStock & { held: number })[] = await em.query(
-      `SELECT id, status, stock_available, EXISTS (SELECT 1 FROM stock_reservation WHERE order_id = ?) AS held
-         FROM product WHERE id IN (?) ORDER BY id FOR UPDATE`,
-      [order.orderId, lines.map((line) => line.productId)],
+  /**
+   * Reserves stock for a run of placed orders (a consumer chunk's), each decided against the stock
+   * the orders before it left, as one transaction per order would. Three statements for the run,
+   * not three per order: one SELECT locks every product the orders name and says which orders hold
+   * stock already, one UPDATE moves the stock, one INSERT records the reservations.
+   */
+  async reserve(em: EntityManager, placed: readonly EventOf<typeof OrderPlacedV1>[]): Promise<void> {
+    const orders = placed.map((event) => ({ event, lines: mergeLines(event.data.lines) }));
+    const productIds = [...new Set(orders.flatMap(({ lines }) => lines.map((line) => line.productId)))];
+    // Rows are locked in primary-key order, whatever the orders' line order: two chunks naming the
+    // same products can wait for each other but never deadlock. An order holds reservation rows
+    // for its own products only, so the join finds every order that holds stock.
+    const locked: (LockedStock & { held_by: string | null })[] = await em.query(
+      `SELECT p.id, p.status, p.stock_available, r.order_id AS held_by
+         FROM product p LEFT JOIN stock_reservation r ON r.product_id = p.id AND r.order_id IN (?)
+        WHERE p.id IN (?) ORDER BY p.id FOR UPDATE`,
+      [placed.map((event) => event.data.orderId), productIds.sort()],
     );
-    // Reserved (or released) before: one reservation per order, ever. Products are never deleted,
-    // so an order that holds stock always finds its rows here.
-    if (locked.some((row) => Number(row.held) === 1)) return;
-    const decision = decideReservation(lines, new Map(locked.map((row) => [row.id, row])));
-    if (!decision.reserve) {
-      await this.outbox.add(em, StockRejectedV1, { orderId: order.orderId, reasons: decision.reasons });
-      this.count(em, 'rejected');
-      return;
+    const stock = new Map<string, LockedStock>();
+    const held = new Set<string>();
+    for (const { held_by, ...product } of locked) {
+      if (!stock.has(product.id)) stock.set(product.id, product);
+      if (held_by) held.add(held_by);
     }
+    const reserved = new Map<string, number>(); // by product, for the run
+    const reservations: [string, string, number, 'RESERVED', Date][] = [];
     const now = new Date();
-    for (const { productId, quantity } of decision.lines) {
-      await em.query(
-        'UPDATE product SET stock_available = stock_available - ?, stock_reserved = stock_reserved + ? WHERE id = ?',
-        [quantity, quantity, productId],
-      );
+    for (const { event, lines } of orders) {
+      const { orderId } = event.data;
+      // Reserved (or released) before: one reservation per order, ever. Products are never
+      // deleted, so an order that holds stock always finds its rows here.
+      if (held.has(orderId)) continue;
+      held.add(orderId);
+      const decision = decideReservation(lines, stock);
+      if (!decision.reserve) {
+        await this.outbox.add(
+          em,
+          StockRejectedV1,
+          { orderId, reasons: decision.reasons },
+          { causedBy: event },
+        );
+        this.count(em, 'rejected');
+        continue;
+      }
+      for (const { productId, quantity } of decision.lines) {
+        stock.get(productId)!.stock_available -= quantity;
+        reserved.set(productId, (reserved.get(productId) ?? 0) + quantity);
+        reservations.push([orderId, productId, quantity, 'RESERVED', now]);
+      }
+      await this.outbox.add(em, StockReservedV1, { orderId, lines: decision.lines }, { causedBy: event });
+      this.count(em, 'reserved');
     }
+    if (reserved.size === 0) return;
+    const byProduct = [...reserved].flat();
+    const cases = [...reserved].map(() => 'WHEN ? THEN ?').join(' ');
+    await em.query(
+      `UPDATE product SET stock_available = stock_available - CASE id ${cases} END,
+                          stock_reserved = stock_reserved + CASE id ${cases} END
+        WHERE id IN (?)`,
+      [...byProduct, ...byProduct, [...reserved.keys()]],
+    );
     await em.query(
       'INSERT INTO stock_reservation (order_id, product_id, quantity, state, reserved_at) VALUES ?',
-      [decision.lines.map((line) => [order.orderId, line.productId, line.quantity, 'RESERVED', now])],
+      [reservations],
     );
-    await this.outbox.add(em, StockReservedV1, { orderId: order.orderId, lines: decision.lines });
-    this.count(em, 'reserved');
-    this.dropCached(em, decision.lines);
+    this.dropCached(
+      em,
+      [...reserved.keys()].map((productId) => ({ productId })),
+    );
   }
 
   /** This replica's cached reads of the products show the new stock once the chunk commits. */

@@ -1,9 +1,25 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { OrderCancelledV1, OrderConfirmedV1, OrderRejectedV1, type OrderStatus } from '@shopflow/contracts';
+import {
+  OrderCancelledV1,
+  OrderConfirmedV1,
+  OrderRejectedV1,
+  type EventEnvelope,
+  type OrderStatus,
+} from '@shopflow/contracts';
 import { InsertAtCommit, Outbox, UnitOfWork } from '@shopflow/platform/messaging';
 import { Metrics } from '@shopflow/platform/observability';
 import { nextStatus, type OrderTrigger } from './order-state-machine';
+
+export interface TransitionRequest {
+  orderId: string;
+  trigger: OrderTrigger;
+  reasons?: string[];
+  /** The event that asks for the transition: the cause of the event it emits, and its record if ignored. */
+  event?: EventEnvelope;
+  /** What asked, when no event did (recorded if the transition does not fit). Default: the event's type. */
+  eventType?: string;
+}
 
 export type TransitionResult =
   { changed: true; from: OrderStatus; to: OrderStatus } | { changed: false; status: OrderStatus | null };
@@ -48,47 +64,100 @@ export class OrderTransitions {
     );
   }
 
+  /** One transition; see `applyAll`. */
   async apply(
     em: EntityManager,
     orderId: string,
     trigger: OrderTrigger,
-    cause: { reasons?: string[]; eventId?: string; eventType?: string } = {},
+    cause: Omit<TransitionRequest, 'orderId' | 'trigger'> = {},
   ): Promise<TransitionResult> {
-    const [order]: { status: OrderStatus; created_at: Date }[] = await em.query(
-      'SELECT status, created_at FROM customer_order WHERE id = ? FOR UPDATE',
-      [orderId],
+    const [result] = await this.applyAll(em, [{ orderId, trigger, ...cause }]);
+    return result!;
+  }
+
+  /**
+   * Transitions in the order given, each seeing the status the ones before it left, as one
+   * transaction per transition would. Two statements however many there are (a consumer chunk's,
+   * a sweep's): one SELECT locks every order named, in primary-key order; one UPDATE sets the new
+   * statuses. Results are in the order of `requests`.
+   */
+  async applyAll(em: EntityManager, requests: readonly TransitionRequest[]): Promise<TransitionResult[]> {
+    if (requests.length === 0) return [];
+    const rows: { id: string; status: OrderStatus; created_at: Date }[] = await em.query(
+      'SELECT id, status, created_at FROM customer_order WHERE id IN (?) ORDER BY id FOR UPDATE',
+      [[...new Set(requests.map((request) => request.orderId))]],
     );
-    if (!order) {
-      this.logger.warn(`${cause.eventType ?? trigger} for unknown order ${orderId}; ignored`);
-      return { changed: false, status: null };
-    }
-    const to = nextStatus(order.status, trigger);
+    const orders = new Map(rows.map((row) => [row.id, row]));
+    const changedTo = new Map<string, OrderStatus>();
+    const ignored: [string, string | null, string, OrderStatus, Date][] = [];
     const now = new Date();
-    if (!to) {
-      await em.query(
-        `INSERT INTO order_ignored_event (order_id, event_id, event_type, order_status, recorded_at)
-         VALUES (?, ?, ?, ?, ?)`,
-        [orderId, cause.eventId ?? null, cause.eventType ?? trigger, order.status, now],
+    const results: TransitionResult[] = [];
+    for (const request of requests) {
+      const { orderId, trigger, event } = request;
+      const order = orders.get(orderId);
+      const eventType = request.eventType ?? event?.type ?? trigger;
+      if (!order) {
+        this.logger.warn(`${eventType} for unknown order ${orderId}; ignored`);
+        results.push({ changed: false, status: null });
+        continue;
+      }
+      const from = order.status;
+      const to = nextStatus(from, trigger);
+      if (!to) {
+        ignored.push([orderId, event?.id ?? null, eventType, from, now]);
+        results.push({ changed: false, status: from });
+        continue;
+      }
+      order.status = to;
+      changedTo.set(orderId, to);
+      await this.history.add(em, [orderId, to, request.reasons?.join('; ').slice(0, 1000) ?? null, now]);
+      await this.emit(em, orderId, to, request);
+      this.countOutcome(
+        em,
+        trigger,
+        from === 'PENDING' && to !== 'CANCELLED' ? order.created_at : undefined,
+        now,
       );
-      return { changed: false, status: order.status };
+      results.push({ changed: true, from, to });
     }
-    const reason = cause.reasons?.join('; ').slice(0, 1000) ?? null;
-    await em.query('UPDATE customer_order SET status = ?, updated_at = ? WHERE id = ?', [to, now, orderId]);
-    await this.history.add(em, [orderId, to, reason, now]);
-    if (to === 'CONFIRMED') await this.outbox.add(em, OrderConfirmedV1, { orderId });
+    if (changedTo.size > 0) {
+      const statuses = [...changedTo];
+      await em.query(
+        `UPDATE customer_order SET status = CASE id ${statuses.map(() => 'WHEN ? THEN ?').join(' ')} END,
+                                   updated_at = ?
+          WHERE id IN (?)`,
+        [...statuses.flat(), now, [...changedTo.keys()]],
+      );
+    }
+    if (ignored.length > 0)
+      await em.query(
+        'INSERT INTO order_ignored_event (order_id, event_id, event_type, order_status, recorded_at) VALUES ?',
+        [ignored],
+      );
+    return results;
+  }
+
+  /** The event a transition announces, caused by the event that asked for it (if one did). */
+  private async emit(em: EntityManager, orderId: string, to: OrderStatus, request: TransitionRequest) {
+    const causedBy = request.event && { causedBy: request.event };
+    if (to === 'CONFIRMED') await this.outbox.add(em, OrderConfirmedV1, { orderId }, causedBy);
     if (to === 'REJECTED')
-      await this.outbox.add(em, OrderRejectedV1, { orderId, reasons: cause.reasons ?? ['rejected'] });
-    if (to === 'CANCELLED') await this.outbox.add(em, OrderCancelledV1, { orderId });
+      await this.outbox.add(
+        em,
+        OrderRejectedV1,
+        { orderId, reasons: request.reasons ?? ['rejected'] },
+        causedBy,
+      );
+    if (to === 'CANCELLED') await this.outbox.add(em, OrderCancelledV1, { orderId }, causedBy);
+  }
+
+  /** Counted once committed: a transaction that rolls back and is retried must not count twice. */
+  private countOutcome(em: EntityManager, trigger: OrderTrigger, placedAt: Date | undefined, now: Date) {
     const outcome = OUTCOME[trigger]!;
-    const sagaSeconds =
-      order.status === 'PENDING' && to !== 'CANCELLED'
-        ? (now.getTime() - order.created_at.getTime()) / 1000
-        : undefined;
-    // Counted once committed: a transaction that rolls back and is retried must not count twice.
+    const sagaSeconds = placedAt ? (now.getTime() - placedAt.getTime()) / 1000 : undefined;
     this.unitOfWork.afterCommit(em, () => {
       this.outcomes.inc({ outcome });
       if (sagaSeconds !== undefined) this.sagaDuration.observe({ outcome }, sagaSeconds);
     });
-    return { changed: true, from: order.status, to };
   }
 }

@@ -9,12 +9,12 @@ import { SagaMetrics } from './saga-metrics';
 /** A handler tested as any Nest controller: its collaborators replaced in a testing module. */
 describe('OrderSagaEventsController', () => {
   const em = {} as EntityManager;
-  let transitions: { apply: jest.Mock<Promise<TransitionResult>> };
+  let transitions: { applyAll: jest.Mock<Promise<TransitionResult[]>> };
   let metrics: { rejected: jest.Mock };
   let controller: OrderSagaEventsController;
 
   beforeEach(async () => {
-    transitions = { apply: jest.fn() };
+    transitions = { applyAll: jest.fn() };
     metrics = { rejected: jest.fn() };
     const moduleRef = await Test.createTestingModule({
       controllers: [OrderSagaEventsController],
@@ -26,40 +26,47 @@ describe('OrderSagaEventsController', () => {
     controller = moduleRef.get(OrderSagaEventsController);
   });
 
-  const envelope = <T>(type: string, data: T) =>
-    ({ id: 'evt-1', type, version: 1, correlationId: 'c-1', causationId: null, data }) as never;
+  const envelope = <T>(id: string, type: string, data: T) =>
+    ({ id, type, version: 1, correlationId: `c-${id}`, causationId: null, data }) as never;
 
-  it('confirms the order when the catalog reserved its stock, in the event transaction', async () => {
-    transitions.apply.mockResolvedValue({ changed: true, from: 'PENDING', to: 'CONFIRMED' });
-    const event: EventOf<typeof StockReservedV1> = envelope('StockReserved', { orderId: 'o-1', lines: [] });
-    await controller.stockReserved(event, em);
-    expect(transitions.apply).toHaveBeenCalledWith(em, 'o-1', 'STOCK_RESERVED', {
-      eventId: 'evt-1',
-      eventType: 'StockReserved',
-    });
+  it("confirms a chunk's orders in one call, each transition naming the event that caused it", async () => {
+    transitions.applyAll.mockResolvedValue([
+      { changed: true, from: 'PENDING', to: 'CONFIRMED' },
+      { changed: true, from: 'PENDING', to: 'CONFIRMED' },
+    ]);
+    const events: EventOf<typeof StockReservedV1>[] = [
+      envelope('evt-1', 'StockReserved', { orderId: 'o-1', lines: [] }),
+      envelope('evt-2', 'StockReserved', { orderId: 'o-2', lines: [] }),
+    ];
+    await controller.stockReserved(events, em);
+    expect(transitions.applyAll).toHaveBeenCalledTimes(1);
+    expect(transitions.applyAll).toHaveBeenCalledWith(em, [
+      { orderId: 'o-1', trigger: 'STOCK_RESERVED', event: events[0] },
+      { orderId: 'o-2', trigger: 'STOCK_RESERVED', event: events[1] },
+    ]);
   });
 
-  it("rejects the order with the catalog's reasons and counts the rejection once it changed the order", async () => {
-    transitions.apply.mockResolvedValue({ changed: true, from: 'PENDING', to: 'REJECTED' });
-    const event: EventOf<typeof StockRejectedV1> = envelope('StockRejected', {
-      orderId: 'o-2',
-      reasons: [{ productId: 'p-9', reason: 'INSUFFICIENT_STOCK' }],
-    });
-    await controller.stockRejected(event, em);
-    expect(transitions.apply).toHaveBeenCalledWith(em, 'o-2', 'STOCK_REJECTED', {
-      eventId: 'evt-1',
-      eventType: 'StockRejected',
-      reasons: ['INSUFFICIENT_STOCK (p-9)'],
-    });
+  it("rejects with the catalog's reasons and counts only the rejections that changed an order", async () => {
+    transitions.applyAll.mockResolvedValue([
+      { changed: true, from: 'PENDING', to: 'REJECTED' },
+      { changed: false, status: 'CANCELLED' },
+    ]);
+    const events: EventOf<typeof StockRejectedV1>[] = [
+      envelope('evt-1', 'StockRejected', {
+        orderId: 'o-2',
+        reasons: [{ productId: 'p-9', reason: 'INSUFFICIENT_STOCK' }],
+      }),
+      envelope('evt-2', 'StockRejected', {
+        orderId: 'o-3',
+        reasons: [{ productId: 'p-1', reason: 'DISCONTINUED' }],
+      }),
+    ];
+    await controller.stockRejected(events, em);
+    expect(transitions.applyAll).toHaveBeenCalledWith(em, [
+      { orderId: 'o-2', trigger: 'STOCK_REJECTED', event: events[0], reasons: ['INSUFFICIENT_STOCK (p-9)'] },
+      { orderId: 'o-3', trigger: 'STOCK_REJECTED', event: events[1], reasons: ['DISCONTINUED (p-1)'] },
+    ]);
+    expect(metrics.rejected).toHaveBeenCalledTimes(1);
     expect(metrics.rejected).toHaveBeenCalledWith(em, ['INSUFFICIENT_STOCK']);
-  });
-
-  it('does not count a rejection that changed nothing (the order was already final)', async () => {
-    transitions.apply.mockResolvedValue({ changed: false, status: 'CANCELLED' });
-    await controller.stockRejected(
-      envelope('StockRejected', { orderId: 'o-3', reasons: [{ productId: 'p-1', reason: 'DISCONTINUED' }] }),
-      em,
-    );
-    expect(metrics.rejected).not.toHaveBeenCalled();
   });
 });

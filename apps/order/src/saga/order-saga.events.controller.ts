@@ -2,7 +2,7 @@ import { Controller } from '@nestjs/common';
 import { Payload } from '@nestjs/microservices';
 import type { EntityManager } from 'typeorm';
 import { StockRejectedV1, StockReservedV1 } from '@shopflow/contracts';
-import { OnEvent, TransactionManager, type EventOf } from '@shopflow/platform/messaging';
+import { OnEventChunk, TransactionManager, type EventOf } from '@shopflow/platform/messaging';
 import { OrderTransitions } from '../orders/order-transitions';
 import { SagaMetrics } from './saga-metrics';
 
@@ -19,31 +19,37 @@ export class OrderSagaEventsController {
     private readonly metrics: SagaMetrics,
   ) {}
 
-  @OnEvent(StockReservedV1)
+  /** A chunk's reservations together: two statements for all of them (ADR 0016). */
+  @OnEventChunk(StockReservedV1)
   async stockReserved(
-    @Payload() event: EventOf<typeof StockReservedV1>,
+    @Payload() events: EventOf<typeof StockReservedV1>[],
     @TransactionManager() em: EntityManager,
   ): Promise<void> {
-    await this.transitions.apply(em, event.data.orderId, 'STOCK_RESERVED', {
-      eventId: event.id,
-      eventType: event.type,
-    });
+    await this.transitions.applyAll(
+      em,
+      events.map((event) => ({ orderId: event.data.orderId, trigger: 'STOCK_RESERVED', event })),
+    );
   }
 
-  @OnEvent(StockRejectedV1)
+  @OnEventChunk(StockRejectedV1)
   async stockRejected(
-    @Payload() event: EventOf<typeof StockRejectedV1>,
+    @Payload() events: EventOf<typeof StockRejectedV1>[],
     @TransactionManager() em: EntityManager,
   ): Promise<void> {
-    const result = await this.transitions.apply(em, event.data.orderId, 'STOCK_REJECTED', {
-      eventId: event.id,
-      eventType: event.type,
-      reasons: event.data.reasons.map((r) => `${r.reason} (${r.productId})`),
-    });
-    if (result.changed)
-      this.metrics.rejected(
-        em,
-        event.data.reasons.map((r) => r.reason),
-      );
+    const results = await this.transitions.applyAll(
+      em,
+      events.map((event) => ({
+        orderId: event.data.orderId,
+        trigger: 'STOCK_REJECTED',
+        event,
+        reasons: event.data.reasons.map((r) => `${r.reason} (${r.productId})`),
+      })),
+    );
+    for (const [i, result] of results.entries())
+      if (result.changed)
+        this.metrics.rejected(
+          em,
+          events[i]!.data.reasons.map((r) => r.reason),
+        );
   }
 }

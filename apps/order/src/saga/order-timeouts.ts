@@ -58,8 +58,10 @@ export class OrderTimeouts implements OnApplicationBootstrap, OnModuleDestroy {
           ORDER BY deadline_at LIMIT ? FOR UPDATE SKIP LOCKED`,
         [cutoff, this.options.batchSize],
       );
-      for (const { id } of overdue)
-        await this.transitions.apply(em, id, 'TIMED_OUT', { reasons: ['timeout'] });
+      await this.transitions.applyAll(
+        em,
+        overdue.map(({ id }) => ({ orderId: id, trigger: 'TIMED_OUT', reasons: ['timeout'] })),
+      );
       return overdue.length;
     });
   }

@@ -4,23 +4,28 @@ import type { ReceivedMessage } from './message-broker.port';
 
 /**
  * What `@Ctx()` gives an event handler: the transaction the event is applied in (with its inbox
- * row and the outbox rows the handler adds) and where the event was read.
+ * row and the outbox rows the handler adds) and where the event was read. A chunk handler
+ * (`@OnEventChunk`) gets every message of its call, in `getMessages()`; the others are about the first.
  */
-export class EventContext extends BaseRpcContext<[EntityManager, ReceivedMessage]> {
+export class EventContext extends BaseRpcContext<[EntityManager, ReceivedMessage[]]> {
   /** The chunk's transaction: write through it, or the effect is not atomic with the inbox row. */
   getEntityManager(): EntityManager {
     return this.args[0];
   }
 
   getMessage(): ReceivedMessage {
+    return this.args[1][0]!;
+  }
+
+  getMessages(): readonly ReceivedMessage[] {
     return this.args[1];
   }
 
   getTopic(): string {
-    return this.args[1].topic;
+    return this.getMessage().topic;
   }
 
   getPartition(): number {
-    return this.args[1].partition;
+    return this.getMessage().partition;
   }
 }

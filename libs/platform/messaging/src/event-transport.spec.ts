@@ -16,12 +16,12 @@ import { Test } from '@nestjs/testing';
 import type { EntityManager } from 'typeorm';
 import { z } from 'zod';
 import { defineEvent, type EventEnvelope } from '@shopflow/contracts';
-import type { EventConsumer, EventHandler } from './event-consumer';
+import type { ChunkHandler, EventConsumer, EventHandler } from './event-consumer';
 import type { EventContext } from './event-context';
 import { EventRefused } from './event-refused';
 import { EventTransport } from './event-transport';
 import type { ReceivedMessage } from './message-broker.port';
-import { OnEvent, TransactionManager, type EventOf } from './on-event.decorator';
+import { OnEvent, OnEventChunk, TransactionManager, type EventOf } from './on-event.decorator';
 
 const ParcelShipped = defineEvent({
   type: 'ParcelShipped',
@@ -35,10 +35,16 @@ const ParcelShipped = defineEvent({
 /** Stands in for the consumer: records what the transport registers and lets a test deliver an event. */
 class RecordingConsumer {
   readonly handlers = new Map<string, EventHandler<never>>();
+  readonly chunkHandlers = new Map<string, ChunkHandler<never>>();
   readonly calls: string[] = [];
   on(definition: { type: string; version: number }, handler: EventHandler<never>) {
     this.handlers.set(`${definition.type}.v${definition.version}`, handler);
     this.calls.push(`on ${definition.type}`);
+    return this;
+  }
+  onChunk(definition: { type: string; version: number }, handler: ChunkHandler<never>) {
+    this.chunkHandlers.set(`${definition.type}.v${definition.version}`, handler);
+    this.calls.push(`onChunk ${definition.type}`);
     return this;
   }
   start() {
@@ -117,6 +123,19 @@ class ParcelAuditController {
 }
 
 @Controller()
+class ParcelBatchController {
+  static received: { events: EventOf<typeof ParcelShipped>[]; offsets: string[]; em: EntityManager }[] = [];
+  @OnEventChunk(ParcelShipped)
+  shippedTogether(
+    @Payload() events: EventOf<typeof ParcelShipped>[],
+    @TransactionManager() em: EntityManager,
+    @Ctx() context: EventContext,
+  ) {
+    ParcelBatchController.received.push({ events, em, offsets: context.getMessages().map((m) => m.offset) });
+  }
+}
+
+@Controller()
 class StrayPatternController {
   @EventPattern('parcel-shipped')
   stray() {
@@ -162,6 +181,18 @@ describe('EventTransport (Nest microservices on the project consumer)', () => {
       partition: 2,
     });
     expect(seen[1]!.em).toBe(em);
+  });
+
+  it('registers an @OnEventChunk handler for chunks and hands it the events, the transaction and every message', async () => {
+    const started = await startTransport([ParcelBatchController]);
+    app = started.app;
+    await started.listening;
+    expect(started.consumer.calls).toEqual(['onChunk ParcelShipped', 'start']);
+    const em = { name: 'the chunk transaction' } as unknown as EntityManager;
+    const events = ['e-1', 'e-2'].map((id) => ({ id, type: 'ParcelShipped', version: 1, data: {} }));
+    const messages = ['7', '8'].map((offset) => ({ topic: 'test.parcels', partition: 0, offset }));
+    await started.consumer.chunkHandlers.get('ParcelShipped.v1')!(em, events as never, messages as never);
+    expect(ParcelBatchController.received).toEqual([{ events, em, offsets: ['7', '8'] }]);
   });
 
   it('runs every handler of one contract in the same delivery (concurrently, as Nest runs them)', async () => {

@@ -7,10 +7,11 @@ import {
   type MessageHandler,
 } from '@nestjs/microservices';
 import { isObservable, lastValueFrom } from 'rxjs';
-import type { EventDefinition, EventEnvelope } from '@shopflow/contracts';
+import type { EventEnvelope } from '@shopflow/contracts';
 import { EventContext } from './event-context';
 import type { EventConsumer } from './event-consumer';
 import { EventRefused } from './event-refused';
+import type { EventPatternExtras } from './on-event.decorator';
 import type { ReceivedMessage } from './message-broker.port';
 import type { EntityManager } from 'typeorm';
 
@@ -52,14 +53,16 @@ export class EventTransport extends Server implements CustomTransportStrategy {
   }
 
   private register(pattern: string, handler: MessageHandler): void {
-    const definition = (handler.extras as { definition?: EventDefinition } | undefined)?.definition;
+    const { definition, chunk } = (handler.extras ?? {}) as Partial<EventPatternExtras>;
     if (!handler.isEventHandler || !definition) {
       throw new Error(
         `'${pattern}' is not an event handler declared with @OnEvent(<contract>): ` +
           'this transport applies contract events only',
       );
     }
-    this.consumer.on(definition, (em, event, message) => this.invoke(handler, event, em, message));
+    if (chunk)
+      this.consumer.onChunk(definition, (em, events, messages) => this.invoke(handler, events, em, messages));
+    else this.consumer.on(definition, (em, event, message) => this.invoke(handler, event, em, [message]));
   }
 
   /**
@@ -68,12 +71,12 @@ export class EventTransport extends Server implements CustomTransportStrategy {
    */
   private async invoke(
     handler: MessageHandler,
-    event: EventEnvelope<unknown>,
+    payload: EventEnvelope<unknown> | EventEnvelope<unknown>[],
     em: EntityManager,
-    message: ReceivedMessage,
+    messages: ReceivedMessage[],
   ): Promise<void> {
     try {
-      const result = await handler(event, new EventContext([em, message]));
+      const result = await handler(payload, new EventContext([em, messages]));
       if (isObservable(result)) await lastValueFrom(result, { defaultValue: undefined });
     } catch (error) {
       throw asRefusal(error) ?? error;

@@ -18,7 +18,12 @@ export { OutboxRelay, type OutboxRelayOptions } from './outbox-relay';
 export { UnitOfWork } from './unit-of-work';
 export { InsertAtCommit } from './insert-at-commit';
 export { GroupCommit, type Submitted, type WriteBatch } from './group-commit';
-export { EventConsumer, type EventConsumerOptions, type EventHandler } from './event-consumer';
+export {
+  EventConsumer,
+  type ChunkHandler,
+  type EventConsumerOptions,
+  type EventHandler,
+} from './event-consumer';
 export { EventContext } from './event-context';
 export { EventRefused } from './event-refused';
 export { connectEventTransport, EventTransport } from './event-transport';
@@ -26,6 +31,7 @@ export {
   eventPatternOf,
   KeepEventErrors,
   OnEvent,
+  OnEventChunk,
   TransactionManager,
   type EventOf,
 } from './on-event.decorator';

@@ -54,6 +54,7 @@ describe('messaging backbone (real Kafka, real MySQL)', () => {
       chunkSize?: number;
       logger?: Logger;
       relay?: Omit<OutboxRelayOptions, 'service'>;
+      handlerVia?: 'consumer' | 'chunk';
     } = {},
   ) {
     const id = randomUUID().slice(0, 8);
@@ -72,6 +73,7 @@ describe('messaging backbone (real Kafka, real MySQL)', () => {
         handlerDelayMs: options.handlerDelayMs,
         logger: options.logger,
         relay: options.relay,
+        handlerVia: options.handlerVia,
         consumer: {
           groupId,
           deadLetterTopic,
@@ -214,6 +216,45 @@ describe('messaging backbone (real Kafka, real MySQL)', () => {
       'messaging_events_consumed_total',
     );
     expect(consumed).toMatch(/outcome="duplicate",service="messaging-test"\} 1/);
+  });
+
+  it('hands a chunk handler its events in one call, and replays a failing chunk one event at a time', async () => {
+    const { event, deadLetterTopic, start } = await scenario({ handlerVia: 'chunk' });
+    const deadLetters = await collect(deadLetterTopic);
+    const pipeline = await start();
+    // One key, one send: one partition, one record batch, so one fetch brings them all.
+    const send = (items: { seq: number; fail?: boolean }[]) => {
+      const envelopes = items.map((data) => ({
+        id: randomUUID(),
+        type: event.type,
+        version: event.version,
+        occurredAt: new Date().toISOString(),
+        producer: 'order',
+        correlationId: randomUUID(),
+        causationId: null,
+        key: 'chunk',
+        data: { key: 'chunk', ...data },
+      }));
+      return pipeline.broker.producer
+        .send(
+          event.topic,
+          envelopes.map((envelope) => ({ key: 'chunk', value: JSON.stringify(envelope) })),
+        )
+        .then(() => envelopes.map((envelope) => envelope.id));
+    };
+
+    const together = await send([1, 2, 3, 4, 5].map((seq) => ({ seq })));
+    await eventually(async () => expect(await effects(pipeline, together)).toHaveLength(5));
+    expect(pipeline.chunkCalls).toEqual([5]);
+    expect((await effects(pipeline, together)).map((effect) => effect.seq)).toEqual([1, 2, 3, 4, 5]);
+
+    pipeline.chunkCalls.length = 0;
+    const mixed = await send([{ seq: 6 }, { seq: 7, fail: true }, { seq: 8 }]);
+    await eventually(() => expect(deadLetters).toHaveLength(1));
+    expect(JSON.parse(deadLetters[0]!.value!.toString()).id).toBe(mixed[1]);
+    expect((await effects(pipeline, mixed)).map((effect) => effect.seq)).toEqual([6, 8]);
+    // The chunk of three fails and rolls back; then each event alone: 6 once, 7 for every attempt, 8 once.
+    expect(pipeline.chunkCalls).toEqual([3, 1, 1, 1, 1, 1]);
   });
 
   it("writes a transaction's events in one statement before its commit, in the order they were added", async () => {

@@ -31,14 +31,35 @@ export class KeepEventErrors implements RpcExceptionFilter<unknown> {
   }
 }
 
+/** What `@OnEvent` and `@OnEventChunk` put beside the pattern, for `EventTransport`. */
+export interface EventPatternExtras {
+  definition: EventDefinition;
+  chunk: boolean;
+}
+
 /**
  * Declares a controller method as the handler of one event contract, applied by `EventTransport`
  * inside the consumer's transaction together with the event's inbox row. The contract travels with
  * the pattern, so the consumer validates the payload before any guard, pipe or handler sees it.
  */
 export function OnEvent(definition: EventDefinition): MethodDecorator {
+  return eventHandler({ definition, chunk: false });
+}
+
+/**
+ * Like `@OnEvent`, but the method is called once for the consecutive events of `definition` in a
+ * chunk, with `@Payload()` an array (`EventOf<D>[]`), so that its statements can cover them all.
+ * Guards, pipes and interceptors see the array; a refusal or failure rolls the chunk back, and the
+ * events are then applied one by one, each alone in an array. Events it emits name their cause:
+ * `outbox.add(em, contract, data, { causedBy: event })`. ADR 0016.
+ */
+export function OnEventChunk(definition: EventDefinition): MethodDecorator {
+  return eventHandler({ definition, chunk: true });
+}
+
+function eventHandler(extras: EventPatternExtras): MethodDecorator {
   return applyDecorators(
-    EventPattern(eventPatternOf(definition), { definition }),
+    EventPattern(eventPatternOf(extras.definition), extras),
     UseFilters(KeepEventErrors),
   );
 }

@@ -36,10 +36,16 @@ export class Outbox {
     );
   }
 
+  /**
+   * `causedBy`: the event this one answers, for a chunk handler (which runs in no single event's
+   * scope). Otherwise correlation and causation come from the current scope: the request, or the
+   * event a per-event handler applies.
+   */
   async add<D extends EventDefinition>(
     em: EntityManager,
     definition: D,
     data: EventData<D>,
+    { causedBy }: { causedBy?: EventEnvelope } = {},
   ): Promise<EventEnvelope<EventData<D>>> {
     // Validate on produce: a payload that breaks its contract is a bug here, not a consumer's problem.
     const valid = definition.schema.parse(data) as EventData<D>;
@@ -49,8 +55,8 @@ export class Outbox {
       version: definition.version,
       occurredAt: new Date().toISOString(),
       producer: this.producer,
-      correlationId: currentCorrelationId() ?? randomUUID(),
-      causationId: currentCausationId() ?? null,
+      correlationId: causedBy?.correlationId ?? currentCorrelationId() ?? randomUUID(),
+      causationId: causedBy ? causedBy.id : (currentCausationId() ?? null),
       key: String(valid[definition.keyField]),
       data: valid,
     };

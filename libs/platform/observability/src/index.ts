@@ -11,4 +11,10 @@ export { PinoNestLogger } from './nest-logger';
 export { Metrics } from './metrics';
 export { HEALTH_INDICATORS, type ReadinessIndicator } from './health';
 export { startTracing, stopTracing, tracingEnv } from './tracing';
-export { traceNewMessage, traceProcess, traceSend, type ProcessedMessage } from './message-tracing';
+export {
+  traceNewMessage,
+  traceProcess,
+  traceProcessChunk,
+  traceSend,
+  type ProcessedMessage,
+} from './message-tracing';

@@ -26,6 +26,13 @@ function contextOf(traceparent: string | null | undefined): Context | undefined 
   return trace.getSpanContext(extracted) ? extracted : undefined;
 }
 
+function linksTo(contexts: readonly Context[]): Link[] {
+  return contexts.flatMap((c) => {
+    const spanContext = trace.getSpanContext(c);
+    return spanContext ? [{ context: spanContext }] : [];
+  });
+}
+
 /** Runs `work` with `span` current under `parent`; records a failure on the span; always ends it. */
 async function runInSpan<T>(parent: Context, span: Span, work: () => Promise<T>): Promise<T> {
   try {
@@ -69,10 +76,7 @@ export async function traceSend<T>(
   const contexts = traceparents.map(contextOf).filter((c): c is Context => c !== undefined);
   const [parent] = contexts;
   if (!parent) return send();
-  const links: Link[] = contexts.flatMap((c) => {
-    const spanContext = trace.getSpanContext(c);
-    return spanContext ? [{ context: spanContext }] : [];
-  });
+  const links = linksTo(contexts);
   const span = tracer().startSpan(
     `send ${topic}`,
     {
@@ -116,6 +120,40 @@ export async function traceProcess<T>(message: ProcessedMessage, handle: () => P
         'messaging.consumer.group.name': message.consumerGroup,
         'messaging.message.id': message.eventId,
         'shopflow.event.type': message.eventType,
+      },
+    },
+    parent,
+  );
+  return runInSpan(parent, span, handle);
+}
+
+/**
+ * One `process` span for events a handler applies in one call (a chunk handler): a child of the
+ * first event's creation and linked to every event's, as the relay's `send` span is.
+ */
+export async function traceProcessChunk<T>(
+  messages: readonly ProcessedMessage[],
+  handle: () => Promise<T>,
+): Promise<T> {
+  const [first] = messages;
+  if (!first) return handle();
+  if (messages.length === 1) return traceProcess(first, handle);
+  const contexts = messages.map((m) => contextOf(m.traceparent)).filter((c): c is Context => c !== undefined);
+  const parent = contexts[0] ?? ROOT_CONTEXT;
+  const links = linksTo(contexts);
+  const span = tracer().startSpan(
+    `process ${first.topic}`,
+    {
+      kind: SpanKind.CONSUMER,
+      links,
+      attributes: {
+        'messaging.system': 'kafka',
+        'messaging.operation.type': 'process',
+        'messaging.destination.name': first.topic,
+        'messaging.destination.partition.id': String(first.partition),
+        'messaging.consumer.group.name': first.consumerGroup,
+        'messaging.batch.message_count': messages.length,
+        'shopflow.event.type': first.eventType,
       },
     },
     parent,

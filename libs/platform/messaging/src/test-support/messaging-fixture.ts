@@ -75,8 +75,11 @@ export async function startPipeline(options: {
   logger?: Logger;
   handlerDelayMs?: number;
   relay?: Omit<OutboxRelayOptions, 'service'>;
-  /** `nest`: the handler is an `@OnEvent` controller method behind `EventTransport`, as in the services. */
-  handlerVia?: 'consumer' | 'nest';
+  /**
+   * `nest`: the handler is an `@OnEvent` controller method behind `EventTransport`, as in the
+   * services. `chunk`: registered with `onChunk`; `chunkCalls` records how many events each call got.
+   */
+  handlerVia?: 'consumer' | 'nest' | 'chunk';
 }) {
   // The warnings these suites provoke on purpose (retries, dead letters, an unreachable broker) are
   // kept off a green run's output; a test that asserts on log lines passes its own logger.
@@ -114,8 +117,15 @@ export async function startPipeline(options: {
     ]);
   };
   relay.start();
+  const chunkCalls: number[] = [];
   let nest: INestMicroservice | undefined;
-  if (options.handlerVia === 'nest') {
+  if (options.handlerVia === 'chunk') {
+    consumer.onChunk(options.event, async (em, events, messages) => {
+      chunkCalls.push(events.length);
+      for (const [i, event] of events.entries()) await applyTestEvent(em, event, messages[i]!);
+    });
+    consumer.start();
+  } else if (options.handlerVia === 'nest') {
     nest = await NestFactory.createMicroservice(testEventsModule(options.event, applyTestEvent), {
       strategy: new EventTransport(consumer),
       logger: false,
@@ -133,6 +143,7 @@ export async function startPipeline(options: {
     outbox,
     consumer,
     metrics,
+    chunkCalls,
     async stop() {
       await consumer.stop();
       await nest?.close();
