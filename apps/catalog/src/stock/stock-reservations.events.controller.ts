@@ -10,7 +10,7 @@ import { StockReservations } from './stock-reservations';
 export class StockReservationsEventsController {
   constructor(private readonly reservations: StockReservations) {}
 
-  /** A chunk's placed orders together: three statements for all of them (ADR 0016). */
+  /** A chunk's placed orders together: four statements for all of them (ADR 0016). */
   @OnEventChunk(OrderPlacedV1)
   ordersPlaced(@Payload() events: EventOf<typeof OrderPlacedV1>[], @TransactionManager() em: EntityManager) {
     return this.reservations.reserve(em, events);

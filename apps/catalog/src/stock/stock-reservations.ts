@@ -28,35 +28,35 @@ export class StockReservations {
 
   /**
    * Reserves stock for a run of placed orders (a consumer chunk's), each decided against the stock
-   * the orders before it left, as one transaction per order would. Three statements for the run,
-   * not three per order: one SELECT locks every product the orders name and says which orders hold
-   * stock already, one UPDATE moves the stock, one INSERT records the reservations.
+   * the orders before it left, as one transaction per order would. Four statements for the run,
+   * not three per order: one SELECT locks every product the orders name, one finds the orders that
+   * hold stock already, one UPDATE moves the stock, one INSERT records the reservations.
    */
   async reserve(em: EntityManager, placed: readonly EventOf<typeof OrderPlacedV1>[]): Promise<void> {
     const orders = placed.map((event) => ({ event, lines: mergeLines(event.data.lines) }));
     const productIds = [...new Set(orders.flatMap(({ lines }) => lines.map((line) => line.productId)))];
     // Rows are locked in primary-key order, whatever the orders' line order: two chunks naming the
-    // same products can wait for each other but never deadlock. An order holds reservation rows
-    // for its own products only, so the join finds every order that holds stock.
-    const locked: (LockedStock & { held_by: string | null })[] = await em.query(
-      `SELECT p.id, p.status, p.stock_available, r.order_id AS held_by
-         FROM product p LEFT JOIN stock_reservation r ON r.product_id = p.id AND r.order_id IN (?)
-        WHERE p.id IN (?) ORDER BY p.id FOR UPDATE`,
-      [placed.map((event) => event.data.orderId), productIds.sort()],
+    // same products can wait for each other but never deadlock.
+    const locked: LockedStock[] = await em.query(
+      'SELECT id, status, stock_available FROM product WHERE id IN (?) ORDER BY id FOR UPDATE',
+      [productIds.sort()],
     );
-    const stock = new Map<string, LockedStock>();
-    const held = new Set<string>();
-    for (const { held_by, ...product } of locked) {
-      if (!stock.has(product.id)) stock.set(product.id, product);
-      if (held_by) held.add(held_by);
-    }
+    const stock = new Map(locked.map((product) => [product.id, product]));
+    // A plain read by primary key: it takes no gap locks for the orders not found, which would make
+    // concurrent chunks' INSERTs deadlock. The primary key (order_id, product_id) still stops a
+    // second reservation that this read could not see yet: that INSERT fails, and the chunk is
+    // applied again one order at a time.
+    const heldRows: { order_id: string }[] = await em.query(
+      'SELECT DISTINCT order_id FROM stock_reservation WHERE order_id IN (?)',
+      [placed.map((event) => event.data.orderId)],
+    );
+    const held = new Set(heldRows.map((row) => row.order_id));
     const reserved = new Map<string, number>(); // by product, for the run
     const reservations: [string, string, number, 'RESERVED', Date][] = [];
     const now = new Date();
     for (const { event, lines } of orders) {
       const { orderId } = event.data;
-      // Reserved (or released) before: one reservation per order, ever. Products are never
-      // deleted, so an order that holds stock always finds its rows here.
+      // Reserved (or released) before, or earlier in this run: one reservation per order, ever.
       if (held.has(orderId)) continue;
       held.add(orderId);
       const decision = decideReservation(lines, stock);

@@ -97,7 +97,9 @@ export class OrderTransitions {
       const order = orders.get(orderId);
       const eventType = request.eventType ?? event?.type ?? trigger;
       if (!order) {
-        this.logger.warn(`${eventType} for unknown order ${orderId}; ignored`);
+        // Named here: a chunk's transitions run in no single event's correlation scope.
+        const cause = event ? ` (event ${event.id}, correlation ${event.correlationId})` : '';
+        this.logger.warn(`${eventType} for unknown order ${orderId}${cause}; ignored`);
         results.push({ changed: false, status: null });
         continue;
       }
