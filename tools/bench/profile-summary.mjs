@@ -69,7 +69,11 @@ for (const file of args) {
       socketWrites.set(caller, (socketWrites.get(caller) ?? 0) + us);
     }
   }
-  const writesUs = [...socketWrites.values()].reduce((sum, us) => sum + us, 0);
+  // At least 1 µs: a profile with no socket writes prints 0 %, not NaN.
+  const writesUs = Math.max(
+    1,
+    [...socketWrites.values()].reduce((sum, us) => sum + us, 0),
+  );
   const rows = (map) =>
     [...map]
       .sort((a, b) => b[1] - a[1])

@@ -14,6 +14,8 @@ import {
 } from '@shopflow/contracts';
 import type { ServiceUnderTest } from '@shopflow/service-testing';
 import { databaseUrl, eventually, EventPublisher, EventTap } from '@shopflow/testing';
+import { UnitOfWork } from '@shopflow/platform/messaging';
+import { StockReservations } from './stock/stock-reservations';
 import { startCatalog } from './test-support/catalog-under-test';
 import * as productErrors from './products/product.errors';
 import { domainErrorCodes } from '@shopflow/platform/service';
@@ -479,6 +481,60 @@ describe('catalog service (real MySQL, real Kafka)', () => {
       const after = await stockBooks(created.id);
       expect(after).toMatchObject({ stockAvailable: 3, stockReserved: 7, reservedRows: 7 });
       expect(after.stockAvailable + after.stockReserved).toBe(after.received);
+    });
+
+    it("decides a chunk's orders in turn, each against the stock the ones before it left", async () => {
+      const a = await createProduct({ initialStock: 3 });
+      const b = await createProduct({ initialStock: 5 });
+      const placed = (orderId: string, lines: { productId: string; quantity: number }[]) => ({
+        id: randomUUID(),
+        type: OrderPlacedV1.type,
+        version: OrderPlacedV1.version,
+        occurredAt: new Date().toISOString(),
+        producer: 'order' as const,
+        correlationId: randomUUID(),
+        causationId: null,
+        key: orderId,
+        data: {
+          orderId,
+          customerId: randomUUID(),
+          lines: lines.map((line) => ({ ...line, unitPriceCents: 100 })),
+          totalCents: 100,
+          currency: 'EUR',
+        },
+      });
+      const [o1, o2, o3, o4] = [randomUUID(), randomUUID(), randomUUID(), randomUUID()];
+      const run = [
+        placed(o1, [{ productId: a.id, quantity: 2 }]), // reserved: 1 of a left
+        placed(o2, [{ productId: a.id, quantity: 2 }]), // rejected: only 1 left
+        placed(o3, [
+          { productId: a.id, quantity: 1 },
+          { productId: b.id, quantity: 1 },
+        ]), // reserved: a is gone
+        placed(o4, [{ productId: randomUUID(), quantity: 1 }]), // rejected: unknown product
+        placed(o2, [{ productId: b.id, quantity: 1 }]), // the rejected order again: decided again, reserved
+        placed(o1, [{ productId: b.id, quantity: 1 }]), // holds stock already: nothing
+      ];
+      // The handler as the consumer calls it for one chunk: one transaction, one call.
+      const reservations = catalog.app.get(StockReservations);
+      await catalog.app.get(UnitOfWork, { strict: false }).run((em) => reservations.reserve(em, run));
+
+      expect(await stockBooks(a.id)).toMatchObject({ stockAvailable: 0, stockReserved: 3, reservedRows: 3 });
+      expect(await stockBooks(b.id)).toMatchObject({ stockAvailable: 3, stockReserved: 2, reservedRows: 2 });
+      const answers = await Promise.all([
+        tap.waitFor(StockReservedV1, (d) => d.orderId === o1),
+        tap.waitFor(StockRejectedV1, (d) => d.orderId === o2),
+        tap.waitFor(StockReservedV1, (d) => d.orderId === o3),
+        tap.waitFor(StockRejectedV1, (d) => d.orderId === o4),
+        tap.waitFor(StockReservedV1, (d) => d.orderId === o2),
+      ]);
+      // Each answer names the OrderPlaced it answers, with that event's correlation id.
+      expect(answers.map(([answer]) => answer!.causationId)).toEqual(run.slice(0, 5).map((e) => e.id));
+      expect(answers.map(([answer]) => answer!.correlationId)).toEqual(
+        run.slice(0, 5).map((e) => e.correlationId),
+      );
+      expect(answers[1]![0]!.data.reasons).toEqual([{ productId: a.id, reason: 'INSUFFICIENT_STOCK' }]);
+      expect(tap.events(StockReservedV1, (d) => d.orderId === o1)).toHaveLength(1);
     });
 
     it('applies a redelivered event once: no second reservation, no second release', async () => {

@@ -11,12 +11,15 @@ import {
   StockReservedV1,
   TOPICS,
   UserRegisteredV1,
+  type EventEnvelope,
   type Order,
 } from '@shopflow/contracts';
 import { domainErrorCodes } from '@shopflow/platform/service';
 import { databaseUrl, eventually, EventPublisher, EventTap, TestIdentityProvider } from '@shopflow/testing';
 import { startServiceUnderTest, type ServiceUnderTest } from '@shopflow/service-testing';
+import { UnitOfWork } from '@shopflow/platform/messaging';
 import { AppModule } from './app.module';
+import { OrderTransitions } from './orders/order-transitions';
 import { orderEnv } from './config/order.config';
 import * as orderErrors from './orders/order.errors';
 
@@ -321,32 +324,65 @@ describe('order service (real MySQL, real Kafka)', () => {
       await tap.waitFor(OrderConfirmedV1, (d) => d.orderId === placed.id);
     });
 
-    it('confirms once when the answer comes twice, names the first as its cause, and records the second', async () => {
-      const { me, lamp, placed } = await placedOrder();
-      const answer = () =>
-        publisher.publish(
-          StockReservedV1,
-          { orderId: placed.id, lines: [{ productId: lamp.productId, quantity: 1 }] },
-          'catalog',
-        );
-      // One key: one partition, so the two are applied in order (in one chunk when fetched together).
-      const first = await answer();
-      const second = await answer();
-      await eventually(async () => {
-        const [rows] = await db.query('SELECT order_status FROM order_ignored_event WHERE event_id = ?', [
-          second.id,
-        ]);
-        expect(rows).toEqual([{ order_status: 'CONFIRMED' }]);
-      });
-      expect((await order(placed.id, me.token)).history.map((h) => h.status)).toEqual([
+    it("applies a chunk's answers in turn: the second answer for an order is recorded, not applied", async () => {
+      const first = await placedOrder();
+      const second = await placedOrder();
+      const answer = <T>(type: string, data: T) =>
+        ({
+          id: randomUUID(),
+          type,
+          version: 1,
+          occurredAt: new Date().toISOString(),
+          producer: 'catalog',
+          correlationId: randomUUID(),
+          causationId: null,
+          key: (data as { orderId: string }).orderId,
+          data,
+        }) as never as EventEnvelope;
+      const reserved = answer('StockReserved', { orderId: first.placed.id, lines: [] });
+      const again = answer('StockReserved', { orderId: first.placed.id, lines: [] });
+      const rejected = answer('StockRejected', { orderId: second.placed.id, reasons: [] });
+      const late = answer('StockReserved', { orderId: second.placed.id.toUpperCase(), lines: [] });
+      // As the consumer calls it for one chunk: one transaction, one call.
+      const transitions = orderService.app.get(OrderTransitions);
+      const results = await orderService.app.get(UnitOfWork, { strict: false }).run((em) =>
+        transitions.applyAll(em, [
+          { orderId: first.placed.id, trigger: 'STOCK_RESERVED', event: reserved },
+          { orderId: first.placed.id, trigger: 'STOCK_RESERVED', event: again },
+          { orderId: second.placed.id, trigger: 'STOCK_REJECTED', event: rejected, reasons: ['gone'] },
+          // The id in capitals: the column's collation ignores case, and so does the lookup.
+          { orderId: second.placed.id.toUpperCase(), trigger: 'STOCK_RESERVED', event: late },
+        ]),
+      );
+      expect(results).toEqual([
+        { changed: true, from: 'PENDING', to: 'CONFIRMED' },
+        { changed: false, status: 'CONFIRMED' },
+        { changed: true, from: 'PENDING', to: 'REJECTED' },
+        { changed: false, status: 'REJECTED' },
+      ]);
+      expect((await order(first.placed.id, first.me.token)).history.map((h) => h.status)).toEqual([
         'PENDING',
         'CONFIRMED',
       ]);
-      await tap.waitFor(OrderConfirmedV1, (d) => d.orderId === placed.id);
-      const confirmed = tap.events(OrderConfirmedV1, (d) => d.orderId === placed.id);
-      expect(confirmed).toEqual([
-        expect.objectContaining({ causationId: first.id, correlationId: first.correlationId }),
+      expect((await order(second.placed.id, second.me.token)).history.map((h) => h.status)).toEqual([
+        'PENDING',
+        'REJECTED',
       ]);
+      const [ignored] = await db.query(
+        'SELECT event_id, order_status FROM order_ignored_event WHERE event_id IN (?) ORDER BY id',
+        [[again.id, late.id]],
+      );
+      expect(ignored).toEqual([
+        { event_id: again.id, order_status: 'CONFIRMED' },
+        { event_id: late.id, order_status: 'REJECTED' },
+      ]);
+      const [confirmed] = await tap.waitFor(OrderConfirmedV1, (d) => d.orderId === first.placed.id);
+      const [rejectedEvent] = await tap.waitFor(OrderRejectedV1, (d) => d.orderId === second.placed.id);
+      expect(confirmed).toMatchObject({ causationId: reserved.id, correlationId: reserved.correlationId });
+      expect(rejectedEvent).toMatchObject({
+        causationId: rejected.id,
+        correlationId: rejected.correlationId,
+      });
     });
 
     it('StockRejected → REJECTED, with OrderRejected carrying the reasons', async () => {

@@ -35,8 +35,8 @@ export class StockReservations {
   async reserve(em: EntityManager, placed: readonly EventOf<typeof OrderPlacedV1>[]): Promise<void> {
     const orders = placed.map((event) => ({ event, lines: mergeLines(event.data.lines) }));
     const productIds = [...new Set(orders.flatMap(({ lines }) => lines.map((line) => line.productId)))];
-    // Rows are locked in primary-key order, whatever the orders' line order: two chunks naming the
-    // same products can wait for each other but never deadlock.
+    // One statement locks the rows in primary-key order, whatever the orders' line order: two
+    // chunks reserving the same products wait for each other here rather than deadlock.
     const locked: LockedStock[] = await em.query(
       'SELECT id, status, stock_available FROM product WHERE id IN (?) ORDER BY id FOR UPDATE',
       [productIds.sort()],
@@ -57,8 +57,9 @@ export class StockReservations {
     for (const { event, lines } of orders) {
       const { orderId } = event.data;
       // Reserved (or released) before, or earlier in this run: one reservation per order, ever.
+      // A rejection holds nothing, so the same order placed again is decided again, as it would
+      // be in a chunk of its own.
       if (held.has(orderId)) continue;
-      held.add(orderId);
       const decision = decideReservation(lines, stock);
       if (!decision.reserve) {
         await this.outbox.add(
@@ -75,6 +76,7 @@ export class StockReservations {
         reserved.set(productId, (reserved.get(productId) ?? 0) + quantity);
         reservations.push([orderId, productId, quantity, 'RESERVED', now]);
       }
+      held.add(orderId);
       await this.outbox.add(em, StockReservedV1, { orderId, lines: decision.lines }, { causedBy: event });
       this.count(em, 'reserved');
     }
@@ -91,15 +93,11 @@ export class StockReservations {
       'INSERT INTO stock_reservation (order_id, product_id, quantity, state, reserved_at) VALUES ?',
       [reservations],
     );
-    this.dropCached(
-      em,
-      [...reserved.keys()].map((productId) => ({ productId })),
-    );
+    this.dropCached(em, [...reserved.keys()]);
   }
 
   /** This replica's cached reads of the products show the new stock once the chunk commits. */
-  private dropCached(em: EntityManager, lines: readonly { productId: string }[]): void {
-    const productIds = lines.map((line) => line.productId);
+  private dropCached(em: EntityManager, productIds: readonly string[]): void {
     this.unitOfWork.afterCommit(em, () => void this.cache.invalidate({ productIds, pages: true }, 'local'));
   }
 
@@ -136,7 +134,7 @@ export class StockReservations {
     this.count(em, 'released');
     this.dropCached(
       em,
-      held.map((row) => ({ productId: row.product_id })),
+      held.map((row) => row.product_id),
     );
   }
 }

@@ -77,9 +77,10 @@ export class OrderTransitions {
 
   /**
    * Transitions in the order given, each seeing the status the ones before it left, as one
-   * transaction per transition would. Two statements however many there are (a consumer chunk's,
-   * a sweep's): one SELECT locks every order named, in primary-key order; one UPDATE sets the new
-   * statuses. Results are in the order of `requests`.
+   * transaction per transition would. However many there are (a consumer chunk's, a sweep's): one
+   * SELECT locks every order named, in primary-key order; one UPDATE sets the new statuses; one
+   * INSERT records the triggers that did not fit, if any. History and events go in at the commit.
+   * Results are in the order of `requests`.
    */
   async applyAll(em: EntityManager, requests: readonly TransitionRequest[]): Promise<TransitionResult[]> {
     if (requests.length === 0) return [];
@@ -87,14 +88,15 @@ export class OrderTransitions {
       'SELECT id, status, created_at FROM customer_order WHERE id IN (?) ORDER BY id FOR UPDATE',
       [[...new Set(requests.map((request) => request.orderId))]],
     );
-    const orders = new Map(rows.map((row) => [row.id, row]));
+    // Keyed in lower case: the column's collation ignores case, and so must the lookup.
+    const orders = new Map(rows.map((row) => [row.id.toLowerCase(), row]));
     const changedTo = new Map<string, OrderStatus>();
     const ignored: [string, string | null, string, OrderStatus, Date][] = [];
     const now = new Date();
     const results: TransitionResult[] = [];
     for (const request of requests) {
       const { orderId, trigger, event } = request;
-      const order = orders.get(orderId);
+      const order = orders.get(orderId.toLowerCase());
       const eventType = request.eventType ?? event?.type ?? trigger;
       if (!order) {
         // Named here: a chunk's transitions run in no single event's correlation scope.
@@ -111,7 +113,7 @@ export class OrderTransitions {
         continue;
       }
       order.status = to;
-      changedTo.set(orderId, to);
+      changedTo.set(order.id, to);
       await this.history.add(em, [orderId, to, request.reasons?.join('; ').slice(0, 1000) ?? null, now]);
       await this.emit(em, orderId, to, request);
       this.countOutcome(

@@ -1,4 +1,12 @@
 import { randomUUID } from 'node:crypto';
+import { context, propagation, trace } from '@opentelemetry/api';
+import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
+import { W3CTraceContextPropagator } from '@opentelemetry/core';
+import {
+  BasicTracerProvider,
+  InMemorySpanExporter,
+  SimpleSpanProcessor,
+} from '@opentelemetry/sdk-trace-base';
 import type { DataSource, EntityManager } from 'typeorm';
 import { z } from 'zod';
 import { defineEvent } from '@shopflow/contracts';
@@ -6,6 +14,7 @@ import { createLogger, Metrics } from '@shopflow/platform/observability';
 import { Writable } from 'node:stream';
 import { EventConsumer } from './event-consumer';
 import type { BatchHandler, ConsumerSpec, MessageBroker, ReceivedMessage } from './message-broker.port';
+import { Outbox } from './outbox';
 import { UnitOfWork } from './unit-of-work';
 
 const contract = (type: string) =>
@@ -34,10 +43,17 @@ describe('EventConsumer with chunk handlers', () => {
       return { joined: Promise.resolve(), state: () => ({}), stop: async () => undefined };
     },
   } as unknown as MessageBroker;
+  const written: { sql: string; rows: unknown[][] }[] = [];
   const em = {
-    query: async (_sql: string, [rows]: [unknown[]]) => ({ affectedRows: rows.length }),
+    query: async (sql: string, [rows]: [unknown[][]]) => {
+      written.push({ sql, rows });
+      return { affectedRows: rows.length };
+    },
   } as unknown as EntityManager;
-  const dataSource = { transaction: (work: (em: EntityManager) => unknown) => work(em) } as DataSource;
+  let transactions = 0;
+  const dataSource = {
+    transaction: (work: (em: EntityManager) => unknown) => (transactions++, work(em)),
+  } as unknown as DataSource;
   const unitOfWork = new UnitOfWork(dataSource, { wake: () => undefined });
   const logger = createLogger({
     service: 'consumer-spec',
@@ -46,12 +62,12 @@ describe('EventConsumer with chunk handlers', () => {
   });
 
   let offset = 0;
-  const message = (definition: typeof Placed, n: number): ReceivedMessage => ({
+  const message = (definition: typeof Placed, n: number, headers = {}): ReceivedMessage => ({
     topic: definition.topic,
     partition: 0,
     offset: String(offset++),
     key: 'k',
-    headers: {},
+    headers,
     timestamp: '0',
     value: Buffer.from(
       JSON.stringify({
@@ -79,6 +95,7 @@ describe('EventConsumer with chunk handlers', () => {
       .on(Cancelled, async (_em, event) => void calls.push(`cancelled ${event.data.n}`));
     consumer.start();
     const committed: string[] = [];
+    transactions = 0;
     await handleBatch(
       [
         message(Placed, 1),
@@ -94,6 +111,48 @@ describe('EventConsumer with chunk handlers', () => {
       },
     );
     expect(calls).toEqual(['placed 1,2', 'cancelled 3', 'cancelled 4', 'placed 5']);
-    expect(committed).toHaveLength(1); // one chunk, one transaction
+    expect(transactions).toBe(1);
+    expect(committed).toHaveLength(1);
+  });
+
+  describe('with tracing on', () => {
+    const exporter = new InMemorySpanExporter();
+    beforeAll(() => {
+      context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
+      propagation.setGlobalPropagator(new W3CTraceContextPropagator());
+      trace.setGlobalTracerProvider(
+        new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] }),
+      );
+    });
+    afterAll(() => {
+      trace.disable();
+      propagation.disable();
+      context.disable();
+    });
+
+    it("continues each cause's trace in the events a chunk handler emits, not the first event's", async () => {
+      const outbox = new Outbox('catalog', unitOfWork);
+      new EventConsumer(broker, unitOfWork, logger, new Metrics('consumer-spec'), {
+        groupId: 'g',
+        topics: [Placed.topic],
+        deadLetterTopic: 'dlq',
+      })
+        .onChunk(Placed, async (em, events) => {
+          for (const event of events)
+            await outbox.add(em, Cancelled, { key: 'k', n: event.data.n }, { causedBy: event });
+        })
+        .start();
+      const traceIds = ['a'.repeat(32), 'b'.repeat(32)];
+      written.length = 0;
+      await handleBatch(
+        traceIds.map((traceId, i) =>
+          message(Placed, i, { traceparent: `00-${traceId}-${'c'.repeat(16)}-01` }),
+        ),
+        { heartbeat: async () => undefined, isRunning: () => true, commit: async () => undefined },
+      );
+      const outboxRows = written.find((w) => w.sql.includes('INSERT INTO outbox_message'))!.rows;
+      // The row's traceparent (its last column) is in the trace of the event it answers.
+      expect(outboxRows.map((row) => String(row[7]).split('-')[1])).toEqual(traceIds);
+    });
   });
 });

@@ -1,4 +1,3 @@
-import type { EntityManager } from 'typeorm';
 import {
   parseEvent,
   type EventData,
@@ -6,17 +5,19 @@ import {
   type EventEnvelope,
   type ParsedEvent,
 } from '@shopflow/contracts';
-import { performance } from 'node:perf_hooks';
-import {
-  runInEventScope,
-  traceProcess,
-  traceProcessChunk,
-  type Logger,
-  type Metrics,
-} from '@shopflow/platform/observability';
+import type { Logger, Metrics } from '@shopflow/platform/observability';
 import { isDatabaseUnavailable, isLockContention } from '@shopflow/platform/persistence';
 import { deadLetterOf, type DeadLetterReason } from './dead-letter';
 import { EventRefused } from './event-refused';
+import {
+  applyRun,
+  runsOf,
+  type Applicable,
+  type ChunkHandler,
+  type EventHandler,
+  type Registered,
+} from './handler-runs';
+import { rememberTraceparent } from './event-traceparent';
 import { markInbox } from './inbox';
 import { registerConsumerGauges } from './consumer-metrics';
 import { caughtUpTo } from './consumer-progress';
@@ -41,35 +42,12 @@ export interface EventConsumerOptions {
   chunkSize?: number;
 }
 
-/** Runs inside the chunk's transaction; `message` says where the event was read (topic, partition, offset). */
-export type EventHandler<T> = (
-  em: EntityManager,
-  event: EventEnvelope<T>,
-  message: ReceivedMessage,
-) => Promise<void>;
-
-/**
- * Runs inside the chunk's transaction with a run of consecutive events of one contract from that
- * chunk (one event when the chunk is replayed one by one). For handlers whose statements can cover
- * many events at once: lock every row the run needs in one SELECT, write them in one UPDATE. Events
- * it emits name their cause explicitly (`Outbox.add(…, { causedBy })`): there is no single event scope.
- */
-export type ChunkHandler<T> = (
-  em: EntityManager,
-  events: EventEnvelope<T>[],
-  messages: ReceivedMessage[],
-) => Promise<void>;
-
-interface Entry {
-  definition: EventDefinition;
-  handler: { each: EventHandler<never> } | { chunk: ChunkHandler<never> };
-}
+export type { ChunkHandler, EventHandler } from './handler-runs';
 
 type Classified =
   | { kind: 'invalid'; message: ReceivedMessage; error: string }
   | { kind: 'skip'; message: ReceivedMessage; envelope: EventEnvelope }
-  | { kind: 'apply'; message: ReceivedMessage; envelope: EventEnvelope; entry: Entry };
-type Applicable = Extract<Classified, { kind: 'apply' }>;
+  | Applicable;
 
 /**
  * Consumes events for one consumer group. Each event is validated against its contract, then
@@ -81,13 +59,14 @@ type Applicable = Extract<Classified, { kind: 'apply' }>;
  * producers may add event types before consumers care about them.
  */
 export class EventConsumer {
-  private readonly handlers = new Map<string, Entry>();
+  private readonly handlers = new Map<string, Registered>();
   /** The contracts this consumer validates against: kept with the handlers, not rebuilt per message. */
   private readonly definitions: EventDefinition[] = [];
   private running?: RunningConsumer;
   private readonly consumed;
   private readonly deadLettered;
-  private readonly duration;
+  /** Records one event's time in `messaging_handler_duration_seconds`. */
+  private readonly observe: (type: string, seconds: number) => void;
 
   constructor(
     private readonly broker: MessageBroker,
@@ -106,12 +85,13 @@ export class EventConsumer {
       'Events sent to the dead-letter topic',
       ['topic', 'type', 'reason'],
     );
-    this.duration = metrics.histogram(
+    const duration = metrics.histogram(
       'messaging_handler_duration_seconds',
-      'Time to apply one event inside its transaction',
+      "Time to apply one event inside its transaction (a chunk handler's call, shared among its events)",
       ['type'],
       [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1],
     );
+    this.observe = (type, seconds) => duration.observe({ type }, seconds);
     registerConsumerGauges(metrics, options.groupId, () => this.state());
   }
 
@@ -124,7 +104,7 @@ export class EventConsumer {
     return this.register(definition, { chunk: handler as ChunkHandler<never> });
   }
 
-  private register(definition: EventDefinition, handler: Entry['handler']): this {
+  private register(definition: EventDefinition, handler: Registered['handler']): this {
     this.handlers.set(`${definition.type}.v${definition.version}`, { definition, handler });
     this.definitions.push(definition);
     return this;
@@ -180,6 +160,7 @@ export class EventConsumer {
     const parsed: ParsedEvent = parseEvent(message.value, this.definitions);
     if (!parsed.ok) return { kind: 'invalid', message, error: parsed.error };
     const { envelope, definition } = parsed;
+    rememberTraceparent(envelope, message.headers['traceparent']);
     const entry = definition && this.handlers.get(`${definition.type}.v${definition.version}`);
     return entry ? { kind: 'apply', message, envelope, entry } : { kind: 'skip', message, envelope };
   }
@@ -197,7 +178,7 @@ export class EventConsumer {
         // Some were applied before (a redelivery): roll back, and the one-by-one path says which.
         if ((await markInbox(em, this.options.groupId, entries)) !== toApply.length)
           throw new RedeliveredInChunk();
-        for (const run of runsOf(toApply)) await this.apply(em, run);
+        for (const run of runsOf(toApply)) await applyRun(em, run, this.options.groupId, this.observe);
       });
     for (const item of chunk) {
       if (item.kind === 'apply') this.count(item, 'applied');
@@ -211,14 +192,12 @@ export class EventConsumer {
     let contended = 0;
     for (let attempt = 1; ; attempt++) {
       try {
-        const applied = await this.unitOfWork.run(async (em) => {
-          const fresh = await markInbox(em, this.options.groupId, [
-            { topic: item.message.topic, event: item.envelope },
-          ]);
-          if (fresh === 0) return false;
-          await this.apply(em, [item]);
-          return true;
-        });
+        const applied = await this.unitOfWork.run((em) =>
+          applyRun(em, [item], this.options.groupId, this.observe, async () => {
+            const inbox = [{ topic: item.message.topic, event: item.envelope }];
+            return (await markInbox(em, this.options.groupId, inbox)) === 1;
+          }),
+        );
         return this.count(item, applied ? 'applied' : 'duplicate');
       } catch (error) {
         // The database or broker is down: no amount of dead-lettering helps. Rethrow so nothing is
@@ -257,48 +236,6 @@ export class EventConsumer {
     }
   }
 
-  /**
-   * The effect of a run of events of one contract (one event, unless its handler takes chunks):
-   * each event in its own correlation scope and `process` span, or the run in one call.
-   */
-  private async apply(em: EntityManager, run: Applicable[]): Promise<void> {
-    const { entry } = run[0]!;
-    const started = performance.now();
-    const traced = run.map(({ envelope, message }) => ({
-      topic: message.topic,
-      partition: message.partition,
-      offset: message.offset,
-      consumerGroup: this.options.groupId,
-      eventId: envelope.id,
-      eventType: envelope.type,
-      traceparent: message.headers['traceparent'],
-    }));
-    try {
-      if ('chunk' in entry.handler) {
-        const { chunk } = entry.handler;
-        await traceProcessChunk(traced, () =>
-          chunk(
-            em,
-            run.map((item) => item.envelope as never),
-            run.map((item) => item.message),
-          ),
-        );
-      } else {
-        const { each } = entry.handler;
-        for (const [i, { envelope, message }] of run.entries())
-          await traceProcess(traced[i]!, () =>
-            runInEventScope({ correlationId: envelope.correlationId, causationId: envelope.id }, () =>
-              each(em, envelope as never, message),
-            ),
-          );
-      }
-    } finally {
-      // Failed attempts too: a slow failing handler is worth seeing. A run's time is shared out.
-      const seconds = (performance.now() - started) / 1000 / run.length;
-      for (const { envelope } of run) this.duration.observe({ type: envelope.type }, seconds);
-    }
-  }
-
   private async settle(item: Exclude<Classified, { kind: 'apply' }>): Promise<void> {
     if (item.kind === 'invalid') return this.deadLetter(item.message, 'invalid-message', item.error, 0);
     this.logger.debug({ type: item.envelope.type, version: item.envelope.version }, 'no handler; skipped');
@@ -329,17 +266,6 @@ export class EventConsumer {
       'message dead-lettered',
     );
   }
-}
-
-/** Consecutive events for one chunk handler go together; every other event is a run of its own. */
-function runsOf(items: Applicable[]): Applicable[][] {
-  const runs: Applicable[][] = [];
-  for (const item of items) {
-    const last = runs[runs.length - 1];
-    if (last && 'chunk' in item.entry.handler && last[0]!.entry === item.entry) last.push(item);
-    else runs.push([item]);
-  }
-  return runs;
 }
 
 /** A chunk held an event already in the inbox: nothing of it is kept, and it is applied one by one. */

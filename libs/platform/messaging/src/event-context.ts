@@ -7,18 +7,18 @@ import type { ReceivedMessage } from './message-broker.port';
  * row and the outbox rows the handler adds) and where the event was read. A chunk handler
  * (`@OnEventChunk`) gets every message of its call, in `getMessages()`; the others are about the first.
  */
-export class EventContext extends BaseRpcContext<[EntityManager, ReceivedMessage[]]> {
+export class EventContext extends BaseRpcContext<[EntityManager, ReceivedMessage, ReceivedMessage[]]> {
   /** The chunk's transaction: write through it, or the effect is not atomic with the inbox row. */
   getEntityManager(): EntityManager {
     return this.args[0];
   }
 
   getMessage(): ReceivedMessage {
-    return this.args[1][0]!;
+    return this.args[1];
   }
 
   getMessages(): readonly ReceivedMessage[] {
-    return this.args[1];
+    return this.args[2];
   }
 
   getTopic(): string {

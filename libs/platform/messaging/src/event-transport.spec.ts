@@ -241,6 +241,14 @@ describe('EventTransport (Nest microservices on the project consumer)', () => {
     expect(started.consumer.calls).toEqual([]);
   });
 
+  it('refuses to start when one contract has both @OnEvent and @OnEventChunk handlers', async () => {
+    const started = await startTransport([ParcelEventsController, ParcelBatchController]);
+    app = started.app;
+    await expect(started.listening).rejects.toThrow(
+      "'ParcelShipped.v1' has both @OnEvent and @OnEventChunk handlers",
+    );
+  });
+
   it('stops the consumer when Nest closes the transport', async () => {
     const started = await startTransport([ParcelEventsController]);
     await started.listening;

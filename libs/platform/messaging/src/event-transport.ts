@@ -60,6 +60,12 @@ export class EventTransport extends Server implements CustomTransportStrategy {
           'this transport applies contract events only',
       );
     }
+    // Nest chains every handler of a pattern behind the first: they all get one payload shape.
+    for (let next = handler.next as MessageHandler | undefined; next; next = next.next as MessageHandler)
+      if (Boolean((next.extras as Partial<EventPatternExtras> | undefined)?.chunk) !== Boolean(chunk))
+        throw new Error(
+          `'${pattern}' has both @OnEvent and @OnEventChunk handlers: declare them all one way`,
+        );
     if (chunk)
       this.consumer.onChunk(definition, (em, events, messages) => this.invoke(handler, events, em, messages));
     else this.consumer.on(definition, (em, event, message) => this.invoke(handler, event, em, [message]));
@@ -76,7 +82,7 @@ export class EventTransport extends Server implements CustomTransportStrategy {
     messages: ReceivedMessage[],
   ): Promise<void> {
     try {
-      const result = await handler(payload, new EventContext([em, messages]));
+      const result = await handler(payload, new EventContext([em, messages[0]!, messages]));
       if (isObservable(result)) await lastValueFrom(result, { defaultValue: undefined });
     } catch (error) {
       throw asRefusal(error) ?? error;

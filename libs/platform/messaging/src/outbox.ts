@@ -8,6 +8,7 @@ import {
   type ServiceName,
 } from '@shopflow/contracts';
 import { currentCausationId, currentCorrelationId, traceNewMessage } from '@shopflow/platform/observability';
+import { traceparentOf } from './event-traceparent';
 import { InsertAtCommit } from './insert-at-commit';
 import type { UnitOfWork } from './unit-of-work';
 
@@ -38,8 +39,8 @@ export class Outbox {
 
   /**
    * `causedBy`: the event this one answers, for a chunk handler (which runs in no single event's
-   * scope). Otherwise correlation and causation come from the current scope: the request, or the
-   * event a per-event handler applies.
+   * scope): its correlation id, its id as the cause, and its trace. Otherwise they come from the
+   * current scope: the request, or the event a per-event handler applies.
    */
   async add<D extends EventDefinition>(
     em: EntityManager,
@@ -69,7 +70,12 @@ export class Outbox {
       ...(envelope.causationId ? { [EVENT_HEADERS.causationId]: envelope.causationId } : {}),
     };
     // The trace of the work that caused this event, kept with the row: the relay sends it on.
-    const traceparent = traceNewMessage(definition.topic, envelope.type, envelope.id);
+    const traceparent = traceNewMessage(
+      definition.topic,
+      envelope.type,
+      envelope.id,
+      causedBy && traceparentOf(causedBy),
+    );
     const row: OutboxRow = [
       envelope.id,
       definition.topic,

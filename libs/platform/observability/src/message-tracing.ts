@@ -47,19 +47,31 @@ async function runInSpan<T>(parent: Context, span: Span, work: () => Promise<T>)
 }
 
 /** The `create` span of one event, ended at once; returns its traceparent to store, or null. */
-export function traceNewMessage(topic: string, eventType: string, eventId: string): string | null {
-  const span = tracer().startSpan(`create ${topic}`, {
-    kind: SpanKind.PRODUCER,
-    attributes: {
-      'messaging.system': 'kafka',
-      'messaging.operation.type': 'create',
-      'messaging.destination.name': topic,
-      'messaging.message.id': eventId,
-      'shopflow.event.type': eventType,
+export function traceNewMessage(
+  topic: string,
+  eventType: string,
+  eventId: string,
+  causeTraceparent?: string,
+): string | null {
+  // An event caused by a consumed one continues that event's trace, even when the handler runs in
+  // a chunk's span (which belongs to the chunk's first event only).
+  const parent = contextOf(causeTraceparent) ?? context.active();
+  const span = tracer().startSpan(
+    `create ${topic}`,
+    {
+      kind: SpanKind.PRODUCER,
+      attributes: {
+        'messaging.system': 'kafka',
+        'messaging.operation.type': 'create',
+        'messaging.destination.name': topic,
+        'messaging.message.id': eventId,
+        'shopflow.event.type': eventType,
+      },
     },
-  });
+    parent,
+  );
   const carrier: Record<string, string> = {};
-  propagation.inject(trace.setSpan(context.active(), span), carrier);
+  propagation.inject(trace.setSpan(parent, span), carrier);
   span.end();
   return carrier[TRACEPARENT] ?? null;
 }
@@ -104,6 +116,17 @@ export interface ProcessedMessage {
   traceparent?: string;
 }
 
+function processAttributes(message: ProcessedMessage) {
+  return {
+    'messaging.system': 'kafka',
+    'messaging.operation.type': 'process',
+    'messaging.destination.name': message.topic,
+    'messaging.destination.partition.id': String(message.partition),
+    'messaging.consumer.group.name': message.consumerGroup,
+    'shopflow.event.type': message.eventType,
+  };
+}
+
 /** Runs a handler inside the `process` span of one event, continuing the producer's trace. */
 export async function traceProcess<T>(message: ProcessedMessage, handle: () => Promise<T>): Promise<T> {
   const parent = contextOf(message.traceparent) ?? ROOT_CONTEXT;
@@ -112,14 +135,9 @@ export async function traceProcess<T>(message: ProcessedMessage, handle: () => P
     {
       kind: SpanKind.CONSUMER,
       attributes: {
-        'messaging.system': 'kafka',
-        'messaging.operation.type': 'process',
-        'messaging.destination.name': message.topic,
-        'messaging.destination.partition.id': String(message.partition),
+        ...processAttributes(message),
         'messaging.kafka.offset': Number(message.offset),
-        'messaging.consumer.group.name': message.consumerGroup,
         'messaging.message.id': message.eventId,
-        'shopflow.event.type': message.eventType,
       },
     },
     parent,
@@ -129,7 +147,8 @@ export async function traceProcess<T>(message: ProcessedMessage, handle: () => P
 
 /**
  * One `process` span for events a handler applies in one call (a chunk handler): a child of the
- * first event's creation and linked to every event's, as the relay's `send` span is.
+ * first traced event's creation and linked to every traced event's, as the relay's `send` span
+ * is. Events the handler emits continue their own cause's trace (`traceNewMessage`).
  */
 export async function traceProcessChunk<T>(
   messages: readonly ProcessedMessage[],
@@ -146,15 +165,7 @@ export async function traceProcessChunk<T>(
     {
       kind: SpanKind.CONSUMER,
       links,
-      attributes: {
-        'messaging.system': 'kafka',
-        'messaging.operation.type': 'process',
-        'messaging.destination.name': first.topic,
-        'messaging.destination.partition.id': String(first.partition),
-        'messaging.consumer.group.name': first.consumerGroup,
-        'messaging.batch.message_count': messages.length,
-        'shopflow.event.type': first.eventType,
-      },
+      attributes: { ...processAttributes(first), 'messaging.batch.message_count': messages.length },
     },
     parent,
   );
