@@ -3,6 +3,7 @@ import type { EntityManager } from 'typeorm';
 import { OrderPlacedV1, StockRejectedV1, StockReleasedV1, StockReservedV1 } from '@shopflow/contracts';
 import { Outbox, UnitOfWork, type EventOf } from '@shopflow/platform/messaging';
 import { Metrics } from '@shopflow/platform/observability';
+import { caseById } from '@shopflow/platform/persistence';
 import { CatalogReadCache } from '../cache/catalog-read-cache';
 import { decideReservation, mergeLines, type LockedStock } from './reservation-decision';
 
@@ -81,13 +82,12 @@ export class StockReservations {
       this.count(em, 'reserved');
     }
     if (reserved.size === 0) return;
-    const byProduct = [...reserved].flat();
-    const cases = [...reserved].map(() => 'WHEN ? THEN ?').join(' ');
+    const quantities = caseById(reserved);
     await em.query(
-      `UPDATE product SET stock_available = stock_available - CASE id ${cases} END,
-                          stock_reserved = stock_reserved + CASE id ${cases} END
+      `UPDATE product SET stock_available = stock_available - ${quantities.sql},
+                          stock_reserved = stock_reserved + ${quantities.sql}
         WHERE id IN (?)`,
-      [...byProduct, ...byProduct, [...reserved.keys()]],
+      [...quantities.params, ...quantities.params, [...reserved.keys()]],
     );
     await em.query(
       'INSERT INTO stock_reservation (order_id, product_id, quantity, state, reserved_at) VALUES ?',

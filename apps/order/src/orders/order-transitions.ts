@@ -9,6 +9,7 @@ import {
 } from '@shopflow/contracts';
 import { InsertAtCommit, Outbox, UnitOfWork } from '@shopflow/platform/messaging';
 import { Metrics } from '@shopflow/platform/observability';
+import { caseById } from '@shopflow/platform/persistence';
 import { nextStatus, type OrderTrigger } from './order-state-machine';
 
 export interface TransitionRequest {
@@ -125,13 +126,12 @@ export class OrderTransitions {
       results.push({ changed: true, from, to });
     }
     if (changedTo.size > 0) {
-      const statuses = [...changedTo];
-      await em.query(
-        `UPDATE customer_order SET status = CASE id ${statuses.map(() => 'WHEN ? THEN ?').join(' ')} END,
-                                   updated_at = ?
-          WHERE id IN (?)`,
-        [...statuses.flat(), now, [...changedTo.keys()]],
-      );
+      const statuses = caseById(changedTo);
+      await em.query(`UPDATE customer_order SET status = ${statuses.sql}, updated_at = ? WHERE id IN (?)`, [
+        ...statuses.params,
+        now,
+        [...changedTo.keys()],
+      ]);
     }
     if (ignored.length > 0)
       await em.query(

@@ -26,11 +26,17 @@ function contextOf(traceparent: string | null | undefined): Context | undefined 
   return trace.getSpanContext(extracted) ? extracted : undefined;
 }
 
-function linksTo(contexts: readonly Context[]): Link[] {
-  return contexts.flatMap((c) => {
+/** The traced ones of several messages: the first as a span's parent, every one as a link. */
+function parentAndLinks(traceparents: readonly (string | null | undefined)[]): {
+  parent?: Context;
+  links: Link[];
+} {
+  const contexts = traceparents.map(contextOf).filter((c): c is Context => c !== undefined);
+  const links = contexts.flatMap((c) => {
     const spanContext = trace.getSpanContext(c);
     return spanContext ? [{ context: spanContext }] : [];
   });
+  return { parent: contexts[0], links };
 }
 
 /** Runs `work` with `span` current under `parent`; records a failure on the span; always ends it. */
@@ -85,10 +91,8 @@ export async function traceSend<T>(
   traceparents: readonly (string | null)[],
   send: () => Promise<T>,
 ): Promise<T> {
-  const contexts = traceparents.map(contextOf).filter((c): c is Context => c !== undefined);
-  const [parent] = contexts;
+  const { parent, links } = parentAndLinks(traceparents);
   if (!parent) return send();
-  const links = linksTo(contexts);
   const span = tracer().startSpan(
     `send ${topic}`,
     {
@@ -157,9 +161,9 @@ export async function traceProcessChunk<T>(
   const [first] = messages;
   if (!first) return handle();
   if (messages.length === 1) return traceProcess(first, handle);
-  const contexts = messages.map((m) => contextOf(m.traceparent)).filter((c): c is Context => c !== undefined);
-  const parent = contexts[0] ?? ROOT_CONTEXT;
-  const links = linksTo(contexts);
+  const traced = parentAndLinks(messages.map((m) => m.traceparent));
+  const parent = traced.parent ?? ROOT_CONTEXT;
+  const { links } = traced;
   const span = tracer().startSpan(
     `process ${first.topic}`,
     {
