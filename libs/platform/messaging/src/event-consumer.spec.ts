@@ -62,9 +62,9 @@ describe('EventConsumer with chunk handlers', () => {
   });
 
   let offset = 0;
-  const message = (definition: typeof Placed, n: number, headers = {}): ReceivedMessage => ({
+  const message = (definition: typeof Placed, n: number, headers = {}, partition = 0): ReceivedMessage => ({
     topic: definition.topic,
-    partition: 0,
+    partition,
     offset: String(offset++),
     key: 'k',
     headers,
@@ -113,6 +113,71 @@ describe('EventConsumer with chunk handlers', () => {
     expect(calls).toEqual(['placed 1,2', 'cancelled 3', 'cancelled 4', 'placed 5']);
     expect(transactions).toBe(1);
     expect(committed).toHaveLength(1);
+  });
+
+  describe('across partitions', () => {
+    const consumerOf = (handle: (n: number) => void) => {
+      const consumer = new EventConsumer(broker, unitOfWork, logger, new Metrics('consumer-spec'), {
+        groupId: 'g',
+        topics: [Placed.topic],
+        deadLetterTopic: 'dlq',
+        maxAttempts: 1,
+      }).onChunk(Placed, async (_em, events) => events.forEach((e) => handle(e.data.n)));
+      consumer.start();
+    };
+    const committed: string[] = [];
+    const controls = {
+      heartbeat: async () => undefined,
+      isRunning: () => true,
+      commit: async (upTo: ReceivedMessage) => void committed.push(`${upTo.partition}@${upTo.offset}`),
+    };
+    // kafkajs hands one fetch's partitions over concurrently: each call here starts while the first
+    // one's transaction is still open.
+    const threePartitions = () =>
+      Promise.all([0, 1, 2].map((p) => handleBatch([message(Placed, p, {}, p)], controls)));
+
+    beforeEach(() => {
+      transactions = 0;
+      committed.length = 0;
+      (broker.producer.send as jest.Mock).mockClear();
+    });
+
+    it('applies the chunks that arrive while a transaction is open in the next one, and commits each partition', async () => {
+      const applied: number[][] = [];
+      let call: number[] = [];
+      consumerOf((n) => call.push(n));
+      const transaction = dataSource.transaction;
+      dataSource.transaction = ((work: (em: EntityManager) => Promise<unknown>) =>
+        transaction.call(dataSource, async (em: EntityManager) => {
+          call = [];
+          const result = await work(em);
+          applied.push(call);
+          return result;
+        })) as never;
+      try {
+        await threePartitions();
+      } finally {
+        dataSource.transaction = transaction;
+      }
+      expect(applied).toEqual([[0], [1, 2]]);
+      expect(transactions).toBe(2);
+      expect(committed.map((c) => c.split('@')[0]).sort()).toEqual(['0', '1', '2']);
+    });
+
+    it("applies the others when one partition's event fails, and dead-letters only that event", async () => {
+      const applied: number[] = [];
+      consumerOf((n) => {
+        if (n === 1) throw new Error('poison');
+        applied.push(n);
+      });
+      await threePartitions();
+      // Partition 0 alone; 1 and 2 together fail at 1; each chunk again alone: 2 commits, 1 fails
+      // and is tried as a single event (maxAttempts 1), then dead-lettered.
+      expect(transactions).toBe(5);
+      expect(applied).toEqual([0, 2]);
+      expect(broker.producer.send).toHaveBeenCalledTimes(1);
+      expect(committed.map((c) => c.split('@')[0]).sort()).toEqual(['0', '1', '2']);
+    });
   });
 
   describe('with tracing on', () => {

@@ -5,10 +5,12 @@ import {
   type EventEnvelope,
   type ParsedEvent,
 } from '@shopflow/contracts';
+import type { EntityManager } from 'typeorm';
 import type { Logger, Metrics } from '@shopflow/platform/observability';
 import { isDatabaseUnavailable, isLockContention } from '@shopflow/platform/persistence';
 import { deadLetterOf, type DeadLetterReason } from './dead-letter';
 import { EventRefused } from './event-refused';
+import { GroupCommit } from './group-commit';
 import {
   applyRun,
   runsOf,
@@ -67,6 +69,11 @@ export class EventConsumer {
   private readonly deadLettered;
   /** Records one event's time in `messaging_handler_duration_seconds`. */
   private readonly observe: (type: string, seconds: number) => void;
+  /**
+   * Chunks of other partitions that arrive while one is being applied share the next transaction
+   * (ADR 0017): partitions of one fetch otherwise queue on the same rows' locks, one commit each.
+   */
+  private readonly together: GroupCommit<Applicable[]>;
 
   constructor(
     private readonly broker: MessageBroker,
@@ -93,6 +100,12 @@ export class EventConsumer {
     );
     this.observe = (type, seconds) => duration.observe({ type }, seconds);
     registerConsumerGauges(metrics, options.groupId, () => this.state());
+    this.together = new GroupCommit(unitOfWork, (em, chunks) =>
+      this.applyInTransaction(
+        em,
+        chunks.flatMap(({ item }) => item),
+      ),
+    );
   }
 
   on<D extends EventDefinition>(definition: D, handler: EventHandler<EventData<D>>): this {
@@ -166,24 +179,27 @@ export class EventConsumer {
   }
 
   /**
-   * Applies every applicable message of a chunk in one transaction, with one inbox statement for
-   * all of them, then settles the others.
+   * Applies every applicable message of a chunk in one transaction, shared with chunks of other
+   * partitions that are waiting too, then settles the others. If the shared transaction fails,
+   * each chunk is tried again alone (`GroupCommit`), and a chunk that fails alone rejects.
    */
   private async applyTogether(chunk: Classified[]): Promise<void> {
     const toApply = chunk.filter((item): item is Applicable => item.kind === 'apply');
     // A chunk of events nobody here handles (the catalog reading OrderConfirmed) needs no transaction.
-    if (toApply.length > 0)
-      await this.unitOfWork.run(async (em) => {
-        const entries = toApply.map((item) => ({ topic: item.message.topic, event: item.envelope }));
-        // Some were applied before (a redelivery): roll back, and the one-by-one path says which.
-        if ((await markInbox(em, this.options.groupId, entries)) !== toApply.length)
-          throw new RedeliveredInChunk();
-        for (const run of runsOf(toApply)) await applyRun(em, run, this.options.groupId, this.observe);
-      });
+    if (toApply.length > 0) await this.together.submit(toApply);
     for (const item of chunk) {
       if (item.kind === 'apply') this.count(item, 'applied');
       else await this.settle(item);
     }
+  }
+
+  /** One inbox statement for all of them, then the handlers, run by run, in partition order. */
+  private async applyInTransaction(em: EntityManager, toApply: Applicable[]): Promise<void> {
+    const entries = toApply.map((item) => ({ topic: item.message.topic, event: item.envelope }));
+    // Some were applied before (a redelivery): roll back, and the one-by-one path says which.
+    if ((await markInbox(em, this.options.groupId, entries)) !== toApply.length)
+      throw new RedeliveredInChunk();
+    for (const run of runsOf(toApply)) await applyRun(em, run, this.options.groupId, this.observe);
   }
 
   private async applyAlone(item: Classified, heartbeat: () => Promise<void>): Promise<void> {
