@@ -116,65 +116,64 @@ describe('EventConsumer with chunk handlers', () => {
   });
 
   describe('across partitions', () => {
-    const consumerOf = (handle: (n: number) => void) => {
-      const consumer = new EventConsumer(broker, unitOfWork, logger, new Metrics('consumer-spec'), {
+    const consumerOf = (handle: (em: EntityManager, n: number) => void) =>
+      new EventConsumer(broker, unitOfWork, logger, new Metrics('consumer-spec'), {
         groupId: 'g',
         topics: [Placed.topic],
         deadLetterTopic: 'dlq',
         maxAttempts: 1,
-      }).onChunk(Placed, async (_em, events) => events.forEach((e) => handle(e.data.n)));
-      consumer.start();
-    };
+      })
+        .onChunk(Placed, async (em, events) => events.forEach((e) => handle(em, e.data.n)))
+        .start();
     const committed: string[] = [];
     const controls = {
       heartbeat: async () => undefined,
       isRunning: () => true,
       commit: async (upTo: ReceivedMessage) => void committed.push(`${upTo.partition}@${upTo.offset}`),
     };
-    // kafkajs hands one fetch's partitions over concurrently: each call here starts while the first
-    // one's transaction is still open.
+    // kafkajs hands one fetch's partition batches to its workers in one event-loop turn.
     const threePartitions = () =>
       Promise.all([0, 1, 2].map((p) => handleBatch([message(Placed, p, {}, p)], controls)));
+    /** What each transaction's handler calls saw, and which of those transactions committed. */
+    const seen: { events: number[]; committed: boolean }[] = [];
+    const transaction = dataSource.transaction;
 
     beforeEach(() => {
       transactions = 0;
       committed.length = 0;
+      seen.length = 0;
       (broker.producer.send as jest.Mock).mockClear();
-    });
-
-    it('applies the chunks that arrive while a transaction is open in the next one, and commits each partition', async () => {
-      const applied: number[][] = [];
-      let call: number[] = [];
-      consumerOf((n) => call.push(n));
-      const transaction = dataSource.transaction;
       dataSource.transaction = ((work: (em: EntityManager) => Promise<unknown>) =>
         transaction.call(dataSource, async (em: EntityManager) => {
-          call = [];
-          const result = await work(em);
-          applied.push(call);
+          const one = { events: [] as number[], committed: false };
+          seen.push(one);
+          // Transactions may overlap (a chunk alone beside another's one-by-one retry): each its own em.
+          const result = await work(Object.assign(Object.create(em), { seen: one }));
+          one.committed = true;
           return result;
         })) as never;
-      try {
-        await threePartitions();
-      } finally {
-        dataSource.transaction = transaction;
-      }
-      expect(applied).toEqual([[0], [1, 2]]);
-      expect(transactions).toBe(2);
+    });
+    afterEach(() => (dataSource.transaction = transaction));
+    const handled = (em: EntityManager, n: number) =>
+      (em as unknown as { seen: (typeof seen)[0] }).seen.events.push(n);
+
+    it("applies one fetch's partitions in one transaction, and commits each partition's offset", async () => {
+      consumerOf(handled);
+      await threePartitions();
+      expect(seen).toEqual([{ events: [0, 1, 2], committed: true }]);
       expect(committed.map((c) => c.split('@')[0]).sort()).toEqual(['0', '1', '2']);
     });
 
     it("applies the others when one partition's event fails, and dead-letters only that event", async () => {
-      const applied: number[] = [];
-      consumerOf((n) => {
+      consumerOf((em, n) => {
         if (n === 1) throw new Error('poison');
-        applied.push(n);
+        handled(em, n);
       });
       await threePartitions();
-      // Partition 0 alone; 1 and 2 together fail at 1; each chunk again alone: 2 commits, 1 fails
-      // and is tried as a single event (maxAttempts 1), then dead-lettered.
-      expect(transactions).toBe(5);
-      expect(applied).toEqual([0, 2]);
+      // Together they fail at 1; then each partition's chunk alone: 0 and 2 commit, 1 fails; then 1
+      // as a single event (maxAttempts 1), which fails and is dead-lettered.
+      expect(seen).toHaveLength(5);
+      expect(seen.filter((t) => t.committed).map((t) => t.events)).toEqual([[0], [2]]);
       expect(broker.producer.send).toHaveBeenCalledTimes(1);
       expect(committed.map((c) => c.split('@')[0]).sort()).toEqual(['0', '1', '2']);
     });

@@ -99,7 +99,19 @@ describe('GroupCommit', () => {
     const all = Promise.all([1, 2, 3, 4, 5].map((n) => group.submit(n)));
     for (let i = 0; i < 3; i++) await commitNext();
     await all;
-    expect(sizes).toEqual([1, 2, 2]);
+    expect(sizes).toEqual([2, 2, 1]);
+  });
+
+  it('writes the items submitted in one event-loop turn in one transaction, even with nothing in flight', async () => {
+    const { unitOfWork, commitNext } = heldTransactions();
+    const batches: string[][] = [];
+    const group = new GroupCommit<string>(unitOfWork, async (_em, batch) => {
+      batches.push(batch.map((b) => b.item));
+    });
+    const all = Promise.all(['a', 'b', 'c'].map((item) => group.submit(item)));
+    await commitNext();
+    await all;
+    expect(batches).toEqual([['a', 'b', 'c']]);
   });
 
   it("runs each item's work in its submitter's async context", async () => {

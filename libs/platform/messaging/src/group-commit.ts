@@ -23,9 +23,11 @@ interface Waiting<T> extends Submitted<T> {
 /**
  * Group commit, done by the application: items submitted while a transaction is in flight are
  * written together by the next one, one statement per table for all of them, and the callers hear
- * back once it has committed. Nothing waits on purpose: an item submitted when no transaction is in
- * flight starts one at once, so a quiet service writes each item alone and a busy one writes more
- * per transaction the longer its commits take (ADR 0015).
+ * back once it has committed. Nothing waits on a timer: an item submitted when no transaction is in
+ * flight starts one at the end of the event-loop turn it arrived in (`setImmediate`), so the items
+ * of one turn share it (a fetch's partitions, requests read in one poll). A quiet service writes
+ * each item alone and a busy one writes more per transaction the longer its commits take (ADR 0015,
+ * 0017).
  *
  * Each caller hears about its own item only. If a batch fails, nothing of it is kept and each item
  * is written again alone: one bad item (a duplicate idempotency key) fails its own caller, and the
@@ -33,7 +35,8 @@ interface Waiting<T> extends Submitted<T> {
  */
 export class GroupCommit<T> {
   private readonly queue: Waiting<T>[] = [];
-  private writing = false;
+  /** A write is scheduled or in flight: a new item joins the queue instead of starting one. */
+  private busy = false;
   private readonly maxBatch: number;
 
   constructor(
@@ -49,12 +52,14 @@ export class GroupCommit<T> {
     return new Promise<void>((resolve, reject) => {
       const inCallerContext = AsyncResource.bind(<R>(work: () => R): R => work());
       this.queue.push({ item, inCallerContext, resolve, reject });
-      if (!this.writing) void this.writeQueued();
+      if (!this.busy) {
+        this.busy = true;
+        setImmediate(() => void this.writeQueued());
+      }
     });
   }
 
   private async writeQueued(): Promise<void> {
-    this.writing = true;
     try {
       while (this.queue.length > 0) {
         const batch = this.queue.splice(0, this.maxBatch);
@@ -69,7 +74,7 @@ export class GroupCommit<T> {
         }
       }
     } finally {
-      this.writing = false;
+      this.busy = false;
     }
   }
 
