@@ -136,14 +136,15 @@ describe('EventConsumer with chunk handlers', () => {
       Promise.all([0, 1, 2].map((p) => handleBatch([message(Placed, p, {}, p)], controls)));
     /** What each transaction's handler calls saw, and which of those transactions committed. */
     const seen: { events: number[]; committed: boolean }[] = [];
-    const transaction = dataSource.transaction;
+    type Work = (em: EntityManager) => Promise<unknown>;
+    const transaction = dataSource.transaction as unknown as (work: Work) => Promise<unknown>;
 
     beforeEach(() => {
       transactions = 0;
       committed.length = 0;
       seen.length = 0;
       (broker.producer.send as jest.Mock).mockClear();
-      dataSource.transaction = ((work: (em: EntityManager) => Promise<unknown>) =>
+      dataSource.transaction = ((work: Work) =>
         transaction.call(dataSource, async (em: EntityManager) => {
           const one = { events: [] as number[], committed: false };
           seen.push(one);
@@ -153,7 +154,7 @@ describe('EventConsumer with chunk handlers', () => {
           return result;
         })) as never;
     });
-    afterEach(() => (dataSource.transaction = transaction));
+    afterEach(() => (dataSource.transaction = transaction as never));
     const handled = (em: EntityManager, n: number) =>
       (em as unknown as { seen: (typeof seen)[0] }).seen.events.push(n);
 
