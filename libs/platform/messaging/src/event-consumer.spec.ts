@@ -116,12 +116,13 @@ describe('EventConsumer with chunk handlers', () => {
   });
 
   describe('across partitions', () => {
-    const consumerOf = (handle: (em: EntityManager, n: number) => void) =>
+    const consumerOf = (handle: (em: EntityManager, n: number) => void, chunkSize?: number) =>
       new EventConsumer(broker, unitOfWork, logger, new Metrics('consumer-spec'), {
         groupId: 'g',
         topics: [Placed.topic],
         deadLetterTopic: 'dlq',
         maxAttempts: 1,
+        chunkSize,
       })
         .onChunk(Placed, async (em, events) => events.forEach((e) => handle(em, e.data.n)))
         .start();
@@ -163,6 +164,13 @@ describe('EventConsumer with chunk handlers', () => {
       await threePartitions();
       expect(seen).toEqual([{ events: [0, 1, 2], committed: true }]);
       expect(committed.map((c) => c.split('@')[0]).sort()).toEqual(['0', '1', '2']);
+    });
+
+    it('gives a full chunk (a partition catching up) a transaction of its own, beside the others', async () => {
+      consumerOf(handled, 1);
+      await threePartitions();
+      expect(seen).toEqual([0, 1, 2].map((n) => ({ events: [n], committed: true })));
+      expect(committed).toHaveLength(3);
     });
 
     it("applies the others when one partition's event fails, and dead-letters only that event", async () => {

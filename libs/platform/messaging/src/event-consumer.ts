@@ -40,7 +40,10 @@ export interface EventConsumerOptions {
   maxAttempts?: number;
   retryBaseMs?: number;
   partitionsConsumedConcurrently?: number;
-  /** Messages of one partition applied in one transaction (1 = a transaction per message). */
+  /**
+   * Messages of one partition applied in one transaction (1 = a transaction per message). A full
+   * chunk has its own transaction; smaller ones of several partitions share one (ADR 0017).
+   */
   chunkSize?: number;
 }
 
@@ -154,7 +157,7 @@ export class EventConsumer {
     for (let start = 0; start < messages.length && controls.isRunning(); start += chunkSize) {
       const chunk = messages.slice(start, start + chunkSize).map((m) => this.classify(m));
       try {
-        await this.applyTogether(chunk);
+        await this.applyTogether(chunk, { alone: chunk.length === chunkSize });
       } catch (error) {
         if (isDatabaseUnavailable(error)) throw error;
         // Something in the chunk fails: nothing of it was committed. Go one by one to find it.
@@ -179,14 +182,17 @@ export class EventConsumer {
   }
 
   /**
-   * Applies every applicable message of a chunk in one transaction, shared with chunks of other
-   * partitions that are waiting too, then settles the others. If the shared transaction fails,
+   * Applies every applicable message of a chunk in one transaction, then settles the others. The
+   * transaction is shared with the chunks of other partitions waiting too, unless the chunk is
+   * full (`alone`): a partition catching up already spreads its transaction over `chunkSize`
+   * messages, and keeps applying beside the others, in parallel. If a shared transaction fails,
    * each chunk is tried again alone (`GroupCommit`), and a chunk that fails alone rejects.
    */
-  private async applyTogether(chunk: Classified[]): Promise<void> {
+  private async applyTogether(chunk: Classified[], { alone }: { alone: boolean }): Promise<void> {
     const toApply = chunk.filter((item): item is Applicable => item.kind === 'apply');
     // A chunk of events nobody here handles (the catalog reading OrderConfirmed) needs no transaction.
-    if (toApply.length > 0) await this.together.submit(toApply);
+    if (toApply.length > 0 && alone) await this.unitOfWork.run((em) => this.applyInTransaction(em, toApply));
+    else if (toApply.length > 0) await this.together.submit(toApply);
     for (const item of chunk) {
       if (item.kind === 'apply') this.count(item, 'applied');
       else await this.settle(item);
