@@ -179,12 +179,29 @@ describe('EventConsumer with chunk handlers', () => {
         handled(em, n);
       });
       await threePartitions();
-      // Together they fail at 1; then each partition's chunk alone: 0 and 2 commit, 1 fails; then 1
-      // as a single event (maxAttempts 1), which fails and is dead-lettered.
+      // Together they fail at 1; then each partition's chunk alone, side by side: 0 and 2 commit, 1
+      // fails; then 1 as a single event (maxAttempts 1), which fails and is dead-lettered.
       expect(seen).toHaveLength(5);
-      expect(seen.filter((t) => t.committed).map((t) => t.events)).toEqual([[0], [2]]);
+      expect(seen.filter((t) => t.committed).map((t) => t.events[0])).toEqual(expect.arrayContaining([0, 2]));
+      expect(seen.filter((t) => t.committed)).toHaveLength(2);
       expect(broker.producer.send).toHaveBeenCalledTimes(1);
       expect(committed.map((c) => c.split('@')[0]).sort()).toEqual(['0', '1', '2']);
+    });
+
+    it('dead-letters nothing and commits no offset when the database goes away in a shared transaction', async () => {
+      const unreachable = Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' });
+      consumerOf((em, n) => {
+        if (n === 1) throw unreachable;
+        handled(em, n);
+      });
+      const outcomes = await Promise.allSettled(
+        [0, 1, 2].map((p) => handleBatch([message(Placed, p, {}, p)], controls)),
+      );
+      // Every partition's batch fails, for kafkajs to fetch it again; none is tried alone.
+      expect(outcomes).toEqual(outcomes.map(() => ({ status: 'rejected', reason: unreachable })));
+      expect(seen).toEqual([{ events: [0], committed: false }]);
+      expect(broker.producer.send).not.toHaveBeenCalled();
+      expect(committed).toEqual([]);
     });
   });
 

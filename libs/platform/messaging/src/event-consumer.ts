@@ -5,15 +5,13 @@ import {
   type EventEnvelope,
   type ParsedEvent,
 } from '@shopflow/contracts';
-import type { EntityManager } from 'typeorm';
 import type { Logger, Metrics } from '@shopflow/platform/observability';
 import { isDatabaseUnavailable, isLockContention } from '@shopflow/platform/persistence';
 import { deadLetterOf, type DeadLetterReason } from './dead-letter';
 import { EventRefused } from './event-refused';
-import { GroupCommit } from './group-commit';
+import { ChunkTransactions } from './chunk-transactions';
 import {
   applyRun,
-  runsOf,
   type Applicable,
   type ChunkHandler,
   type EventHandler,
@@ -58,7 +56,8 @@ type Classified =
  * Consumes events for one consumer group. Each event is validated against its contract, then
  * applied inside a transaction together with its inbox row; offsets are committed only after that
  * commit. For throughput, a partition's messages are applied `chunkSize` at a time in one
- * transaction; if a chunk fails, it is rolled back and its messages are applied one by one, each
+ * transaction, which the chunks of other partitions fetched with it share (`ChunkTransactions`);
+ * if a chunk fails, it is rolled back and its messages are applied one by one, each
  * retried with back-off. An invalid message, or one still failing after `maxAttempts`, goes to
  * the dead-letter topic and the partition moves on. A type with no handler is skipped on purpose:
  * producers may add event types before consumers care about them.
@@ -72,11 +71,7 @@ export class EventConsumer {
   private readonly deadLettered;
   /** Records one event's time in `messaging_handler_duration_seconds`. */
   private readonly observe: (type: string, seconds: number) => void;
-  /**
-   * Chunks of other partitions that arrive while one is being applied share the next transaction
-   * (ADR 0017): partitions of one fetch otherwise queue on the same rows' locks, one commit each.
-   */
-  private readonly together: GroupCommit<Applicable[]>;
+  private readonly chunks: ChunkTransactions;
 
   constructor(
     private readonly broker: MessageBroker,
@@ -103,12 +98,7 @@ export class EventConsumer {
     );
     this.observe = (type, seconds) => duration.observe({ type }, seconds);
     registerConsumerGauges(metrics, options.groupId, () => this.state());
-    this.together = new GroupCommit(unitOfWork, (em, chunks) =>
-      this.applyInTransaction(
-        em,
-        chunks.flatMap(({ item }) => item),
-      ),
-    );
+    this.chunks = new ChunkTransactions(unitOfWork, options.groupId, this.observe);
   }
 
   on<D extends EventDefinition>(definition: D, handler: EventHandler<EventData<D>>): this {
@@ -157,7 +147,7 @@ export class EventConsumer {
     for (let start = 0; start < messages.length && controls.isRunning(); start += chunkSize) {
       const chunk = messages.slice(start, start + chunkSize).map((m) => this.classify(m));
       try {
-        await this.applyTogether(chunk, { alone: chunk.length === chunkSize });
+        await this.applyTogether(chunk, { full: chunk.length === chunkSize });
       } catch (error) {
         if (isDatabaseUnavailable(error)) throw error;
         // Something in the chunk fails: nothing of it was committed. Go one by one to find it.
@@ -181,31 +171,15 @@ export class EventConsumer {
     return entry ? { kind: 'apply', message, envelope, entry } : { kind: 'skip', message, envelope };
   }
 
-  /**
-   * Applies every applicable message of a chunk in one transaction, then settles the others. The
-   * transaction is shared with the chunks of other partitions waiting too, unless the chunk is
-   * full (`alone`): a partition catching up already spreads its transaction over `chunkSize`
-   * messages, and keeps applying beside the others, in parallel. If a shared transaction fails,
-   * each chunk is tried again alone (`GroupCommit`), and a chunk that fails alone rejects.
-   */
-  private async applyTogether(chunk: Classified[], { alone }: { alone: boolean }): Promise<void> {
+  /** Applies a chunk's applicable messages in one transaction (`ChunkTransactions`), then settles the others. */
+  private async applyTogether(chunk: Classified[], { full }: { full: boolean }): Promise<void> {
     const toApply = chunk.filter((item): item is Applicable => item.kind === 'apply');
     // A chunk of events nobody here handles (the catalog reading OrderConfirmed) needs no transaction.
-    if (toApply.length > 0 && alone) await this.unitOfWork.run((em) => this.applyInTransaction(em, toApply));
-    else if (toApply.length > 0) await this.together.submit(toApply);
+    if (toApply.length > 0) await this.chunks.run(toApply, { full });
     for (const item of chunk) {
       if (item.kind === 'apply') this.count(item, 'applied');
       else await this.settle(item);
     }
-  }
-
-  /** One inbox statement for all of them, then the handlers, run by run, in partition order. */
-  private async applyInTransaction(em: EntityManager, toApply: Applicable[]): Promise<void> {
-    const entries = toApply.map((item) => ({ topic: item.message.topic, event: item.envelope }));
-    // Some were applied before (a redelivery): roll back, and the one-by-one path says which.
-    if ((await markInbox(em, this.options.groupId, entries)) !== toApply.length)
-      throw new RedeliveredInChunk();
-    for (const run of runsOf(toApply)) await applyRun(em, run, this.options.groupId, this.observe);
   }
 
   private async applyAlone(item: Classified, heartbeat: () => Promise<void>): Promise<void> {
@@ -289,9 +263,6 @@ export class EventConsumer {
     );
   }
 }
-
-/** A chunk held an event already in the inbox: nothing of it is kept, and it is applied one by one. */
-class RedeliveredInChunk extends Error {}
 
 const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 

@@ -5,7 +5,8 @@ import type { ReceivedMessage } from './message-broker.port';
 /**
  * What `@Ctx()` gives an event handler: the transaction the event is applied in (with its inbox
  * row and the outbox rows the handler adds) and where the event was read. A chunk handler
- * (`@OnEventChunk`) gets every message of its call, in `getMessages()`; the others are about the first.
+ * (`@OnEventChunk`) gets every message of its call, in `getMessages()`: they may come from several
+ * partitions fetched together (ADR 0017). The others are about the first.
  */
 export class EventContext extends BaseRpcContext<[EntityManager, ReceivedMessage, ReceivedMessage[]]> {
   /** The chunk's transaction: write through it, or the effect is not atomic with the inbox row. */

@@ -1,6 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { EntityManager } from 'typeorm';
-import { GroupCommit, type Submitted } from './group-commit';
+import { GroupCommit, SharedWriteFailed, type Submitted } from './group-commit';
 import type { UnitOfWork } from './unit-of-work';
 
 /** A unit of work whose transactions commit when the test says so. */
@@ -28,7 +28,7 @@ async function until(condition: () => boolean): Promise<void> {
 }
 
 describe('GroupCommit', () => {
-  it('writes an item at once when nothing is in flight, and what arrives meanwhile together next', async () => {
+  it('writes an item when nothing is in flight, and what arrives meanwhile together next', async () => {
     const { unitOfWork, commitNext } = heldTransactions();
     const batches: string[][] = [];
     const group = new GroupCommit<string>(unitOfWork, async (_em, batch) => {
@@ -88,6 +88,42 @@ describe('GroupCommit', () => {
     await first;
     expect((await outcomes).map((o) => o.status)).toEqual(['rejected', 'rejected']);
     expect(batches).toEqual([['a'], ['b', 'c']]);
+  });
+
+  it('stops writing items alone once the database is unreachable, and fails the rest with it', async () => {
+    const { unitOfWork, commitNext } = heldTransactions();
+    const batches: string[][] = [];
+    const unreachable = Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' });
+    const group = new GroupCommit<string>(unitOfWork, async (_em, batch) => {
+      batches.push(batch.map((b) => b.item));
+      if (batch.length > 1) throw new Error('duplicate key');
+      if (batch[0]!.item === 'b') throw unreachable;
+    });
+    const outcomes = Promise.allSettled(['a', 'b', 'c', 'd'].map((item) => group.submit(item)));
+    await commitNext(); // a alone
+    const [a, ...rest] = await outcomes;
+    expect(a.status).toBe('fulfilled');
+    expect(rest).toEqual(rest.map(() => ({ status: 'rejected', reason: unreachable })));
+    expect(batches).toEqual([['a', 'b', 'c', 'd'], ['a'], ['b']]);
+  });
+
+  it("with retryAlone 'caller', fails each item of a failed batch with SharedWriteFailed, for its caller to retry", async () => {
+    const { unitOfWork } = heldTransactions();
+    const batches: string[][] = [];
+    const group = new GroupCommit<string>(
+      unitOfWork,
+      async (_em, batch) => {
+        batches.push(batch.map((b) => b.item));
+        throw new Error('duplicate key');
+      },
+      { retryAlone: 'caller' },
+    );
+    const outcomes = await Promise.allSettled(['a', 'b'].map((item) => group.submit(item)));
+    expect(outcomes.map((o) => o.status === 'rejected' && o.reason instanceof SharedWriteFailed)).toEqual([
+      true,
+      true,
+    ]);
+    expect(batches).toEqual([['a', 'b']]);
   });
 
   it('takes at most maxBatch items per transaction', async () => {
