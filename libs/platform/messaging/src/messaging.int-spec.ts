@@ -257,6 +257,52 @@ describe('messaging backbone (real Kafka, real MySQL)', () => {
     expect(pipeline.chunkCalls).toEqual([3, 1, 1, 1, 1, 1]);
   });
 
+  it("applies a fetch's partitions in one transaction, and a poison event in one of them costs only that event", async () => {
+    // Nine keys over three partitions, all on Kafka before the consumer starts: its first fetch
+    // brings every partition's batch at once.
+    const envelopes = (event: TestEvent, poisonAt?: number) =>
+      Array.from({ length: 9 }, (_, seq) => ({
+        id: randomUUID(),
+        type: event.type,
+        version: event.version,
+        occurredAt: new Date().toISOString(),
+        producer: 'order',
+        correlationId: randomUUID(),
+        causationId: null,
+        key: `k${seq}`,
+        data: { key: `k${seq}`, seq, fail: seq === poisonAt },
+      }));
+    const run = async (poisonAt?: number) => {
+      const { event, deadLetterTopic, start } = await scenario({ handlerVia: 'chunk' });
+      const sent = envelopes(event, poisonAt);
+      await admin.producer.send(
+        event.topic,
+        sent.map((e) => ({ key: e.key, value: JSON.stringify(e) })),
+      );
+      const deadLetters = await collect(deadLetterTopic);
+      const pipeline = await start();
+      const applied = sent.filter((e) => !e.data.fail).map((e) => e.id);
+      await eventually(async () => expect(await effects(pipeline, applied)).toHaveLength(applied.length));
+      return { pipeline, deadLetters, sent };
+    };
+
+    const clean = await run();
+    // One call, in one transaction, for the events of every partition.
+    expect(clean.pipeline.chunkCalls).toEqual([9]);
+    expect(new Set(clean.pipeline.chunkCallPartitions[0]).size).toBeGreaterThan(1);
+
+    const poisoned = await run(4);
+    await eventually(() => expect(poisoned.deadLetters).toHaveLength(1));
+    expect(JSON.parse(poisoned.deadLetters[0]!.value!.toString()).id).toBe(poisoned.sent[4]!.id);
+    // The shared call fails; the partitions go alone, then the poison's partition one event at a time.
+    expect(poisoned.pipeline.chunkCalls[0]).toBe(9);
+    const effectRows = await effects(
+      poisoned.pipeline,
+      poisoned.sent.map((e) => e.id),
+    );
+    expect(effectRows.map((r) => r.seq).sort()).toEqual([0, 1, 2, 3, 5, 6, 7, 8]);
+  });
+
   it("writes a transaction's events in one statement before its commit, in the order they were added", async () => {
     const { event, start } = await scenario();
     const pipeline = await start();

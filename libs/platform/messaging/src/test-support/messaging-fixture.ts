@@ -77,7 +77,8 @@ export async function startPipeline(options: {
   relay?: Omit<OutboxRelayOptions, 'service'>;
   /**
    * `nest`: the handler is an `@OnEvent` controller method behind `EventTransport`, as in the
-   * services. `chunk`: registered with `onChunk`; `chunkCalls` records how many events each call got.
+   * services. `chunk`: registered with `onChunk`; `chunkCalls` records how many events each call got,
+   * `chunkCallPartitions` the partition of each.
    */
   handlerVia?: 'consumer' | 'nest' | 'chunk';
 }) {
@@ -118,10 +119,12 @@ export async function startPipeline(options: {
   };
   relay.start();
   const chunkCalls: number[] = [];
+  const chunkCallPartitions: number[][] = [];
   let nest: INestMicroservice | undefined;
   if (options.handlerVia === 'chunk') {
     consumer.onChunk(options.event, async (em, events, messages) => {
       chunkCalls.push(events.length);
+      chunkCallPartitions.push(messages.map((m) => m.partition));
       for (const [i, event] of events.entries()) await applyTestEvent(em, event, messages[i]!);
     });
     consumer.start();
@@ -144,6 +147,7 @@ export async function startPipeline(options: {
     consumer,
     metrics,
     chunkCalls,
+    chunkCallPartitions,
     async stop() {
       await consumer.stop();
       await nest?.close();
