@@ -13,7 +13,7 @@ import {
   type Product,
 } from '@shopflow/contracts';
 import type { ServiceUnderTest } from '@shopflow/service-testing';
-import { databaseUrl, eventually, EventPublisher, EventTap } from '@shopflow/testing';
+import { databaseUrl, envelopeOf, eventually, EventPublisher, EventTap } from '@shopflow/testing';
 import { UnitOfWork } from '@shopflow/platform/messaging';
 import { StockReservations } from './stock/stock-reservations';
 import { startCatalog } from './test-support/catalog-under-test';
@@ -486,23 +486,18 @@ describe('catalog service (real MySQL, real Kafka)', () => {
     it("decides a chunk's orders in turn, each against the stock the ones before it left", async () => {
       const a = await createProduct({ initialStock: 3 });
       const b = await createProduct({ initialStock: 5 });
-      const placed = (orderId: string, lines: { productId: string; quantity: number }[]) => ({
-        id: randomUUID(),
-        type: OrderPlacedV1.type,
-        version: OrderPlacedV1.version,
-        occurredAt: new Date().toISOString(),
-        producer: 'order' as const,
-        correlationId: randomUUID(),
-        causationId: null,
-        key: orderId,
-        data: {
-          orderId,
-          customerId: randomUUID(),
-          lines: lines.map((line) => ({ ...line, unitPriceCents: 100 })),
-          totalCents: 100,
-          currency: 'EUR',
-        },
-      });
+      const placed = (orderId: string, lines: { productId: string; quantity: number }[]) =>
+        envelopeOf(
+          OrderPlacedV1,
+          {
+            orderId,
+            customerId: randomUUID(),
+            lines: lines.map((line) => ({ ...line, unitPriceCents: 100 })),
+            totalCents: 100,
+            currency: 'EUR',
+          },
+          'order',
+        );
       const [o1, o2, o3, o4] = [randomUUID(), randomUUID(), randomUUID(), randomUUID()];
       const run = [
         placed(o1, [{ productId: a.id, quantity: 2 }]), // reserved: 1 of a left

@@ -11,11 +11,17 @@ import {
   StockReservedV1,
   TOPICS,
   UserRegisteredV1,
-  type EventEnvelope,
   type Order,
 } from '@shopflow/contracts';
 import { domainErrorCodes } from '@shopflow/platform/service';
-import { databaseUrl, eventually, EventPublisher, EventTap, TestIdentityProvider } from '@shopflow/testing';
+import {
+  databaseUrl,
+  envelopeOf,
+  eventually,
+  EventPublisher,
+  EventTap,
+  TestIdentityProvider,
+} from '@shopflow/testing';
 import { startServiceUnderTest, type ServiceUnderTest } from '@shopflow/service-testing';
 import { UnitOfWork } from '@shopflow/platform/messaging';
 import { AppModule } from './app.module';
@@ -327,22 +333,14 @@ describe('order service (real MySQL, real Kafka)', () => {
     it("applies a chunk's answers in turn: the second answer for an order is recorded, not applied", async () => {
       const first = await placedOrder();
       const second = await placedOrder();
-      const answer = <T>(type: string, data: T) =>
-        ({
-          id: randomUUID(),
-          type,
-          version: 1,
-          occurredAt: new Date().toISOString(),
-          producer: 'catalog',
-          correlationId: randomUUID(),
-          causationId: null,
-          key: (data as { orderId: string }).orderId,
-          data,
-        }) as never as EventEnvelope;
-      const reserved = answer('StockReserved', { orderId: first.placed.id, lines: [] });
-      const again = answer('StockReserved', { orderId: first.placed.id, lines: [] });
-      const rejected = answer('StockRejected', { orderId: second.placed.id, reasons: [] });
-      const late = answer('StockReserved', { orderId: second.placed.id.toUpperCase(), lines: [] });
+      const reserved = envelopeOf(StockReservedV1, { orderId: first.placed.id, lines: [] }, 'catalog');
+      const again = envelopeOf(StockReservedV1, { orderId: first.placed.id, lines: [] }, 'catalog');
+      const rejected = envelopeOf(StockRejectedV1, { orderId: second.placed.id, reasons: [] }, 'catalog');
+      const late = envelopeOf(
+        StockReservedV1,
+        { orderId: second.placed.id.toUpperCase(), lines: [] },
+        'catalog',
+      );
       // As the consumer calls it for one chunk: one transaction, one call.
       const transitions = orderService.app.get(OrderTransitions);
       const results = await orderService.app.get(UnitOfWork, { strict: false }).run((em) =>

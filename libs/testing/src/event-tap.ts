@@ -8,6 +8,7 @@ import {
   type EventEnvelope,
   type ServiceName,
 } from '@shopflow/contracts';
+import { envelopeOf } from './event-envelope';
 import { eventually, type EventuallyOptions } from './eventually';
 import { kafkaBrokers } from './test-env';
 
@@ -85,17 +86,7 @@ export class EventPublisher {
     data: EventData<D>,
     producer: ServiceName,
   ): Promise<EventEnvelope<EventData<D>>> {
-    const envelope: EventEnvelope<EventData<D>> = {
-      id: randomUUID(),
-      type: definition.type,
-      version: definition.version,
-      occurredAt: new Date().toISOString(),
-      producer,
-      correlationId: randomUUID(),
-      causationId: null,
-      key: String(data[definition.keyField]),
-      data,
-    };
+    const envelope = envelopeOf(definition, data, producer);
     await this.resend(definition.topic, envelope);
     return envelope;
   }

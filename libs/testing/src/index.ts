@@ -28,6 +28,7 @@ export {
   withTamperedPayload,
   type Claims,
 } from './security/test-tokens';
+export { envelopeOf } from './event-envelope';
 export { EventPublisher, EventTap } from './event-tap';
 export { TestIdentityProvider } from './security/test-identity-provider';
 export { tenThousandProductsSql } from './catalog-seed';

@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { runInEventScope, runWithCorrelationId, type Logger } from '@shopflow/platform/observability';
-import { captureLogger, createTestSchema, eventually, kafkaBrokers } from '@shopflow/testing';
+import { captureLogger, createTestSchema, envelopeOf, eventually, kafkaBrokers } from '@shopflow/testing';
 import { DLQ_HEADERS } from './dead-letter';
 import { KafkajsBroker } from './kafkajs.broker';
 import type { ReceivedMessage, RunningConsumer } from './message-broker.port';
@@ -224,17 +224,7 @@ describe('messaging backbone (real Kafka, real MySQL)', () => {
     const pipeline = await start();
     // One key, one send: one partition, one record batch, so one fetch brings them all.
     const send = (items: { seq: number; fail?: boolean }[]) => {
-      const envelopes = items.map((data) => ({
-        id: randomUUID(),
-        type: event.type,
-        version: event.version,
-        occurredAt: new Date().toISOString(),
-        producer: 'order',
-        correlationId: randomUUID(),
-        causationId: null,
-        key: 'chunk',
-        data: { key: 'chunk', ...data },
-      }));
+      const envelopes = items.map((data) => envelopeOf(event, { key: 'chunk', ...data }, 'order'));
       return pipeline.broker.producer
         .send(
           event.topic,
@@ -261,17 +251,9 @@ describe('messaging backbone (real Kafka, real MySQL)', () => {
     // Nine keys over three partitions, all on Kafka before the consumer starts: its first fetch
     // brings every partition's batch at once.
     const envelopes = (event: TestEvent, poisonAt?: number) =>
-      Array.from({ length: 9 }, (_, seq) => ({
-        id: randomUUID(),
-        type: event.type,
-        version: event.version,
-        occurredAt: new Date().toISOString(),
-        producer: 'order',
-        correlationId: randomUUID(),
-        causationId: null,
-        key: `k${seq}`,
-        data: { key: `k${seq}`, seq, fail: seq === poisonAt },
-      }));
+      Array.from({ length: 9 }, (_, seq) =>
+        envelopeOf(event, { key: `k${seq}`, seq, fail: seq === poisonAt }, 'order'),
+      );
     const run = async (poisonAt?: number) => {
       const { event, deadLetterTopic, start } = await scenario({ handlerVia: 'chunk' });
       const sent = envelopes(event, poisonAt);
