@@ -6,6 +6,8 @@
 //     the services run it: the difference to (b) is what Nest's microservices layer costs.
 // (d) the same path with a chunk handler (`onChunk`, ADR 0016): one INSERT of effects per call
 //     instead of one per event.
+// (e) the same database work with no outbox and no inbox, the writer sending to Kafka itself after
+//     its COMMIT (`dual-write.ts`): a yardstick that pays for the same transactions as (d).
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { Controller, Module, type Type } from '@nestjs/common';
@@ -32,6 +34,7 @@ import { createLogger, Metrics } from '@shopflow/platform/observability';
 import { createDataSource, runMigrations } from '@shopflow/platform/persistence';
 import { createTestSchema } from '@shopflow/testing';
 import { benchInfra, machine, summarize } from './bench-infra';
+import { dualWrite } from './dual-write';
 import { rawKafkaRoundTrip, waiter } from './kafka-round-trip';
 
 const LATENCY_SAMPLES = Number(process.env['LATENCY_SAMPLES'] ?? 300);
@@ -181,6 +184,12 @@ async function main() {
     const o = await outboxPath(infra.brokers, 'consumer');
     const n = await outboxPath(infra.brokers, 'nest');
     const c = await outboxPath(infra.brokers, 'chunk');
+    const d = await dualWrite(infra.brokers, logger, {
+      latencySamples: LATENCY_SAMPLES,
+      throughputEvents: THROUGHPUT_EVENTS,
+      writers: WRITERS,
+      eventsPerTransaction: EVENTS_PER_TX,
+    });
     const f = (n: number) => n.toFixed(1);
     console.log(`\nmessaging benchmark — ${machine()}`);
     console.log(
@@ -200,6 +209,9 @@ async function main() {
       `  … handler per chunk (onChunk)     ${f(c.latency.p50).padStart(8)} ${f(c.latency.p99).padStart(8)} ${c.perSecond.toFixed(0).padStart(10)}`,
     );
     console.log(
+      `same writes, no outbox (dual write)  ${f(d.latency.p50).padStart(8)} ${f(d.latency.p99).padStart(8)} ${d.perSecond.toFixed(0).padStart(10)}`,
+    );
+    console.log(
       `\nNest's microservices layer: throughput ${(n.perSecond / o.perSecond).toFixed(2)} of the hand-registered handler's; ` +
         `p50 ${n.latency.p50 >= o.latency.p50 ? 'adds' : 'saves'} ${f(Math.abs(n.latency.p50 - o.latency.p50))} ms`,
     );
@@ -208,6 +220,11 @@ async function main() {
         `(writers finished in ${o.writeSeconds.toFixed(1)} s: ${WRITERS} writers × ${EVENTS_PER_TX} events per transaction)`,
     );
     console.log(`with a chunk handler: throughput ${(c.perSecond / r.perSecond).toFixed(2)} of raw`);
+    console.log(
+      `against the same writes without outbox and inbox: with a chunk handler ${(c.perSecond / d.perSecond).toFixed(2)} ` +
+        `of its throughput, p50 adds ${f(c.latency.p50 - d.latency.p50)} ms; with a handler per event ` +
+        `${(o.perSecond / d.perSecond).toFixed(2)} (one statement per event, not per chunk)`,
+    );
   }
 }
 
