@@ -1,0 +1,77 @@
+// The messaging bench's one measurement, for any path from a writer's transaction to a consumer's
+// committed effect: a warm-up event, then latency (one event at a time, each waited for), then
+// throughput (concurrent writers, several events per transaction, until the last is applied).
+import { performance } from 'node:perf_hooks';
+import { summarize } from './bench-infra';
+import { waiter } from './kafka-round-trip';
+
+export interface MessagingWorkload {
+  latencySamples: number;
+  throughputEvents: number;
+  writers: number;
+  eventsPerTransaction: number;
+}
+
+/** What a path's writer puts in each event; `key` is also its Kafka key. */
+export type BenchEvent = { key: string; seq: number; padding: string };
+
+/** A path commits `events` in one transaction of its own (and may send them). */
+export type WriteEvents = (events: BenchEvent[]) => Promise<void>;
+
+/**
+ * The path's consumer calls `applied(key)` once an event's effect is committed; `measure` then
+ * drives the writes. Create it before the consumer starts, so no event is reported unheard.
+ */
+export function eventDelivery(workload: MessagingWorkload) {
+  const { latencySamples, throughputEvents, writers, eventsPerTransaction } = workload;
+  const arrivals = waiter();
+  let count = 0;
+  let expected = Infinity;
+  let allApplied: () => void = () => undefined;
+  return {
+    applied(key: string): void {
+      arrivals.done(key);
+      if (++count === expected) allApplied();
+    },
+    async measure(write: WriteEvents) {
+      // The consumer has joined its group once the first event comes back.
+      const warm = arrivals.until('warm-up');
+      await write([{ key: 'warm-up', seq: -1, padding: '' }]);
+      await warm;
+
+      const latencies: number[] = [];
+      for (let i = 0; i < latencySamples; i++) {
+        const key = `lat-${i}`;
+        const arrived = arrivals.until(key);
+        const t0 = performance.now();
+        await write([{ key, seq: i, padding: '' }]);
+        await arrived;
+        latencies.push(performance.now() - t0);
+      }
+
+      count = 0;
+      expected = throughputEvents;
+      const done = new Promise<void>((resolve) => (allApplied = resolve));
+      const t0 = performance.now();
+      const perWriter = throughputEvents / writers;
+      await Promise.all(
+        Array.from({ length: writers }, async (_, w) => {
+          for (let i = 0; i < perWriter; i += eventsPerTransaction) {
+            const events = Array.from({ length: eventsPerTransaction }, (_, j) => {
+              const seq = w * perWriter + i + j;
+              return { key: `key-${seq % 10}`, seq, padding: 'x'.repeat(300) };
+            });
+            await write(events);
+          }
+        }),
+      );
+      const writtenAt = performance.now();
+      await done;
+      return {
+        latency: summarize(latencies),
+        perSecond: throughputEvents / ((performance.now() - t0) / 1000),
+        writeSeconds: (writtenAt - t0) / 1000,
+      };
+    },
+  };
+}
