@@ -56,7 +56,10 @@ export default tseslint.config(
       '**/node_modules',
       '**/coverage',
       '**/.nx',
-      'tools/kafka/.cache',
+      // Git-ignored scratch folders: lint-all's Nx cache hashes only tracked files.
+      '**/.cache',
+      'tmp',
+      '.local',
       '**/webpack.config.js',
     ],
   },
