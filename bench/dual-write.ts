@@ -8,12 +8,12 @@
 // partitions share a transaction (ADR 0017); this commits each partition's own.
 import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
-import { EVENT_HEADERS } from '@shopflow/contracts';
+import { headersOf } from '@shopflow/contracts';
 import { KafkajsBroker, type ReceivedMessage } from '@shopflow/platform/messaging';
 import type { Logger } from '@shopflow/platform/observability';
 import { createDataSource } from '@shopflow/platform/persistence';
-import { createTestSchema } from '@shopflow/testing';
-import { eventDelivery, type BenchEvent, type MessagingWorkload } from './event-delivery';
+import { createTestSchema, envelopeOf } from '@shopflow/testing';
+import { benchEventOn, eventDelivery, type BenchEvent, type MessagingWorkload } from './event-delivery';
 
 const CHUNK = 100; // EventConsumer's default chunk size
 
@@ -48,6 +48,7 @@ async function measure(dataSource: DataSource, broker: KafkajsBroker, workload: 
   );
   await dataSource.query('CREATE TABLE bench_effect (event_id CHAR(36) PRIMARY KEY, seq INT NOT NULL)');
   const topic = `bench.dual-write-${randomUUID().slice(0, 8)}`;
+  const event = benchEventOn(topic);
   await broker.ensureTopics([{ name: topic, partitions: 3, replicationFactor: 1 }]);
 
   const delivery = eventDelivery(workload);
@@ -73,25 +74,8 @@ async function measure(dataSource: DataSource, broker: KafkajsBroker, workload: 
   return delivery.measure(async (events) => {
     // The envelope and headers the outbox writes for such an event.
     const messages = events.map((data) => {
-      const envelope = {
-        id: randomUUID(),
-        type: 'BenchHappened',
-        version: 1,
-        occurredAt: new Date().toISOString(),
-        producer: 'order',
-        correlationId: randomUUID(),
-        causationId: null,
-        key: data.key,
-        data,
-      };
-      const headers = {
-        [EVENT_HEADERS.id]: envelope.id,
-        [EVENT_HEADERS.type]: envelope.type,
-        [EVENT_HEADERS.version]: String(envelope.version),
-        [EVENT_HEADERS.correlationId]: envelope.correlationId,
-        [EVENT_HEADERS.producer]: envelope.producer,
-      };
-      return { envelope, headers, value: JSON.stringify(envelope) };
+      const envelope = envelopeOf(event, data, 'order');
+      return { envelope, headers: headersOf(envelope), value: JSON.stringify(envelope) };
     });
     await dataSource.transaction((em) =>
       em.query(

@@ -2,8 +2,9 @@
 // committed effect: a warm-up event, then latency (one event at a time, each waited for), then
 // throughput (concurrent writers, several events per transaction, until the last is applied).
 import { performance } from 'node:perf_hooks';
+import { z } from 'zod';
+import { defineEvent } from '@shopflow/contracts';
 import { summarize } from './bench-infra';
-import { waiter } from './kafka-round-trip';
 
 export interface MessagingWorkload {
   latencySamples: number;
@@ -14,6 +15,30 @@ export interface MessagingWorkload {
 
 /** What a path's writer puts in each event; `key` is also its Kafka key. */
 export type BenchEvent = { key: string; seq: number; padding: string };
+
+/** The contract of the bench's events, on a topic of the run's own. */
+export function benchEventOn(topic: string) {
+  return defineEvent({
+    type: 'BenchHappened',
+    version: 1,
+    topic,
+    keyField: 'key',
+    description: 'benchmark',
+    schema: z.object({ key: z.string(), seq: z.number().int(), padding: z.string() }),
+  });
+}
+
+/** Promises keyed by a string, resolved when that key shows up. */
+function waiter() {
+  const waiting = new Map<string, () => void>();
+  return {
+    until: (id: string) => new Promise<void>((resolve) => waiting.set(id, resolve)),
+    done: (id: string) => {
+      waiting.get(id)?.();
+      waiting.delete(id);
+    },
+  };
+}
 
 /** A path commits `events` in one transaction of its own (and may send them). */
 export type WriteEvents = (events: BenchEvent[]) => Promise<void>;
@@ -49,6 +74,7 @@ export function eventDelivery(workload: MessagingWorkload) {
         latencies.push(performance.now() - t0);
       }
 
+      if (throughputEvents === 0) return { latency: summarize(latencies), perSecond: NaN, writeSeconds: NaN };
       count = 0;
       expected = throughputEvents;
       const done = new Promise<void>((resolve) => (allApplied = resolve));
@@ -57,7 +83,7 @@ export function eventDelivery(workload: MessagingWorkload) {
       await Promise.all(
         Array.from({ length: writers }, async (_, w) => {
           for (let i = 0; i < perWriter; i += eventsPerTransaction) {
-            const events = Array.from({ length: eventsPerTransaction }, (_, j) => {
+            const events = Array.from({ length: Math.min(eventsPerTransaction, perWriter - i) }, (_, j) => {
               const seq = w * perWriter + i + j;
               return { key: `key-${seq % 10}`, seq, padding: 'x'.repeat(300) };
             });

@@ -13,8 +13,7 @@ import { Controller, Module, type Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { Payload } from '@nestjs/microservices';
 import type { EntityManager } from 'typeorm';
-import { z } from 'zod';
-import { defineEvent, type EventDefinition, type EventEnvelope } from '@shopflow/contracts';
+import type { EventDefinition, EventEnvelope } from '@shopflow/contracts';
 import {
   AddOutboxTraceparent1764400000000,
   CreateMessagingTables1764000000000,
@@ -34,7 +33,7 @@ import { createDataSource, runMigrations } from '@shopflow/platform/persistence'
 import { createTestSchema } from '@shopflow/testing';
 import { benchInfra, machine } from './bench-infra';
 import { dualWrite } from './dual-write';
-import { eventDelivery, type BenchEvent, type MessagingWorkload } from './event-delivery';
+import { benchEventOn, eventDelivery, type BenchEvent, type MessagingWorkload } from './event-delivery';
 import { rawKafkaRoundTrip } from './kafka-round-trip';
 
 const WORKLOAD: MessagingWorkload = {
@@ -71,14 +70,7 @@ async function outboxPath(brokers: string[], handlerVia: 'consumer' | 'nest' | '
     const dataSource = await createDataSource({ url: url.toString(), poolSize: 20 }).initialize();
     await dataSource.query('CREATE TABLE bench_effect (event_id CHAR(36) PRIMARY KEY, seq INT NOT NULL)');
     const topic = `bench.outbox-${randomUUID().slice(0, 8)}`;
-    const event = defineEvent({
-      type: 'BenchHappened',
-      version: 1,
-      topic,
-      keyField: 'key',
-      description: 'benchmark',
-      schema: z.object({ key: z.string(), seq: z.number().int(), padding: z.string() }),
-    });
+    const event = benchEventOn(topic);
     const broker = new KafkajsBroker({ brokers, clientId: 'bench-outbox', logger });
     await broker.ensureTopics([
       { name: topic, partitions: 3, replicationFactor: 1 },

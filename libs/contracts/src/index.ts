@@ -8,7 +8,7 @@ export {
 } from './topics/topics';
 export { defineEvent, type EventData, type EventDefinition } from './events/event-definition';
 export { EventEnvelopeSchema, type EventEnvelope } from './events/envelope';
-export { EVENT_HEADERS } from './events/event-headers';
+export { EVENT_HEADERS, headersOf } from './events/event-headers';
 export { EVENTS, parseEvent, type ParsedEvent } from './events/event-registry';
 export { UserRegisteredV1, UserRolesChangedV1 } from './events/auth-events';
 export {

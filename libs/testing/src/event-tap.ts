@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Kafka, logLevel, type Consumer, type Producer } from 'kafkajs';
 import {
-  EVENT_HEADERS,
+  headersOf,
   EventEnvelopeSchema,
   type EventData,
   type EventDefinition,
@@ -100,13 +100,7 @@ export class EventPublisher {
         {
           key: envelope.key,
           value: JSON.stringify(envelope),
-          headers: {
-            [EVENT_HEADERS.id]: envelope.id,
-            [EVENT_HEADERS.type]: envelope.type,
-            [EVENT_HEADERS.version]: String(envelope.version),
-            [EVENT_HEADERS.correlationId]: envelope.correlationId,
-            [EVENT_HEADERS.producer]: envelope.producer,
-          },
+          headers: headersOf(envelope),
         },
       ],
     });

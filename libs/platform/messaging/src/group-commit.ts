@@ -35,9 +35,9 @@ interface Waiting<T> extends Submitted<T> {
  * written together by the next one, one statement per table for all of them, and the callers hear
  * back once it has committed. Nothing waits on a timer: an item submitted when no transaction is in
  * flight starts one at the end of the event-loop turn it arrived in (`setImmediate`), so the items
- * of one turn share it (a fetch's partitions, orders whose pricing reads came back together). A quiet service writes
- * each item alone and a busy one writes more per transaction the longer its commits take (ADR 0015,
- * 0017).
+ * of one turn share it (a fetch's partitions, orders whose pricing reads came back together). A
+ * quiet service writes each item alone and a busy one writes more per transaction the longer its
+ * commits take (ADR 0015, 0017).
  *
  * Each caller hears about its own item only. If a batch fails, nothing of it is kept and each item
  * is written again alone: one bad item (a duplicate idempotency key) fails its own caller, and the

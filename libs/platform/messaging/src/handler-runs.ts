@@ -19,10 +19,10 @@ export type EventHandler<T> = (
 /**
  * Runs inside the chunk's transaction with a run of consecutive events of one contract from that
  * chunk (one event when the chunk is replayed one by one). A transaction may hold the chunks of
- * several partitions, one after another, so a run may too, each partition's events in order. For handlers whose statements can cover
- * many events at once: lock every row the run needs in one SELECT, write them in one UPDATE. It
- * runs in no event's scope, even for one event: events it emits name their cause explicitly
- * (`Outbox.add(…, { causedBy })`).
+ * several partitions, one after another, so a run may too, each partition's events in order. For
+ * handlers whose statements can cover many events at once: lock every row the run needs in one
+ * SELECT, write them in one UPDATE. It runs in no event's scope, even for one event: events it
+ * emits name their cause explicitly (`Outbox.add(…, { causedBy })`).
  */
 export type ChunkHandler<T> = (
   em: EntityManager,

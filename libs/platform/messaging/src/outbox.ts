@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import {
-  EVENT_HEADERS,
+  headersOf,
   type EventData,
   type EventDefinition,
   type EventEnvelope,
@@ -61,14 +61,6 @@ export class Outbox {
       key: String(valid[definition.keyField]),
       data: valid,
     };
-    const headers: Record<string, string> = {
-      [EVENT_HEADERS.id]: envelope.id,
-      [EVENT_HEADERS.type]: envelope.type,
-      [EVENT_HEADERS.version]: String(envelope.version),
-      [EVENT_HEADERS.correlationId]: envelope.correlationId,
-      [EVENT_HEADERS.producer]: envelope.producer,
-      ...(envelope.causationId ? { [EVENT_HEADERS.causationId]: envelope.causationId } : {}),
-    };
     // The trace of the work that caused this event, kept with the row: the relay sends it on.
     const traceparent = traceNewMessage(
       definition.topic,
@@ -82,7 +74,7 @@ export class Outbox {
       envelope.key,
       envelope.type,
       JSON.stringify(envelope),
-      JSON.stringify(headers),
+      JSON.stringify(headersOf(envelope)),
       new Date(),
       traceparent,
     ];
