@@ -240,7 +240,9 @@ describe('messaging backbone (real Kafka, real MySQL)', () => {
 
     pipeline.chunkCalls.length = 0;
     const mixed = await send([{ seq: 6 }, { seq: 7, fail: true }, { seq: 8 }]);
+    // Event 8 is applied after 7's dead letter is sent, so wait for both, not for the first alone.
     await eventually(() => expect(deadLetters).toHaveLength(1));
+    await eventually(async () => expect(await effects(pipeline, mixed)).toHaveLength(2));
     expect(JSON.parse(deadLetters[0]!.value!.toString()).id).toBe(mixed[1]);
     expect((await effects(pipeline, mixed)).map((effect) => effect.seq)).toEqual([6, 8]);
     // The chunk of three fails and rolls back; then each event alone: 6 once, 7 for every attempt, 8 once.
