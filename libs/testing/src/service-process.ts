@@ -36,8 +36,9 @@ export function spawnService(
   let output = '';
   child.stdout?.on('data', (chunk) => (output += chunk));
   child.stderr?.on('data', (chunk) => (output += chunk));
+  // 'close', not 'exit': only then has everything the process wrote reached `output`.
   const exited = new Promise<number | string>((resolve) =>
-    child.once('exit', (code, signal) => resolve(code ?? signal ?? 'unknown')),
+    child.once('close', (code, signal) => resolve(code ?? signal ?? 'unknown')),
   );
   return {
     baseUrl: `http://127.0.0.1:${env['HTTP_PORT']}`,

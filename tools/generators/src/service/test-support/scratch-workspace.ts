@@ -71,7 +71,8 @@ export class ScratchWorkspace {
         output += String(error);
         done(null);
       });
-      child.once('exit', done);
+      // 'close', not 'exit': only then has everything the command printed reached `output`.
+      child.once('close', done);
     });
   }
 
