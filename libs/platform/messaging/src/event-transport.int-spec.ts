@@ -1,14 +1,6 @@
-import { randomUUID } from 'node:crypto';
-import { captureLogger, createTestSchema, eventually, kafkaBrokers } from '@shopflow/testing';
+import { eventually } from '@shopflow/testing';
 import { DLQ_HEADERS } from './dead-letter';
-import { KafkajsBroker } from './kafkajs.broker';
-import type { ReceivedMessage, RunningConsumer } from './message-broker.port';
-import {
-  prepareMessagingSchema,
-  startPipeline,
-  testEvent,
-  type Pipeline,
-} from './test-support/messaging-fixture';
+import { messagingTestBed } from './test-support/messaging-test-bed';
 
 /**
  * The same outbox → relay → Kafka → consumer → inbox path as messaging.int-spec, with the handler
@@ -17,75 +9,14 @@ import {
  */
 describe('EventTransport on the real broker and database', () => {
   jest.setTimeout(120_000);
-  let schema: Awaited<ReturnType<typeof createTestSchema>>;
-  let admin: KafkajsBroker;
-  let pipeline: Pipeline | undefined;
-  const readers: RunningConsumer[] = [];
+  const { scenario, collect, effects, publish } = messagingTestBed('transport');
 
-  beforeAll(async () => {
-    schema = await createTestSchema('transport');
-    await prepareMessagingSchema(schema.url);
-    admin = new KafkajsBroker({
-      brokers: kafkaBrokers(),
-      clientId: 'transport-admin',
-      logger: captureLogger().logger,
-    });
-  });
-  afterEach(async () => {
-    await Promise.all(readers.splice(0).map((r) => r.stop()));
-    await pipeline?.stop();
-    pipeline = undefined;
-  });
-  afterAll(async () => {
-    await admin.close();
-    await schema.drop();
-  });
-
+  /** A pipeline whose handler is an `@OnEvent` controller method, and its dead letters as they come. */
   async function start(maxAttempts = 3) {
-    const id = randomUUID().slice(0, 8);
-    const event = testEvent(`test.transport-${id}`);
-    const deadLetterTopic = `test.transport-${id}.dlq`;
-    await admin.ensureTopics([
-      { name: event.topic, partitions: 3, replicationFactor: 1 },
-      { name: deadLetterTopic, partitions: 1, replicationFactor: 1 },
-    ]);
-    const deadLetters: ReceivedMessage[] = [];
-    readers.push(
-      await admin.startConsumer({
-        groupId: `reader-${id}`,
-        topics: [deadLetterTopic],
-        fromBeginning: true,
-        handle: async (m) => void deadLetters.push(m),
-      }),
-    );
-    pipeline = await startPipeline({
-      databaseUrl: schema.url,
-      brokers: kafkaBrokers(),
-      event,
-      handlerVia: 'nest',
-      consumer: { groupId: `transport-${id}`, deadLetterTopic, maxAttempts, retryBaseMs: 10 },
-    });
-    return { pipeline, event, deadLetters };
+    const scene = await scenario({ handlerVia: 'nest', maxAttempts });
+    const deadLetters = await collect(scene.deadLetterTopic);
+    return { pipeline: await scene.start(), event: scene.event, deadLetters };
   }
-
-  async function publish(
-    p: Pipeline,
-    event: ReturnType<typeof testEvent>,
-    items: { key: string; seq: number; fail?: boolean; refuse?: boolean }[],
-  ): Promise<string[]> {
-    const envelopes = await p.unitOfWork.run(async (em) => {
-      const written = [];
-      for (const item of items) written.push(await p.outbox.add(em, event, item));
-      return written;
-    });
-    return envelopes.map((e) => e.id);
-  }
-
-  /** The effects of this test's events (the table is shared by the file's tests). */
-  const effects = async (p: Pipeline, ids: string[]) =>
-    (await p.dataSource.query('SELECT event_id FROM test_effect WHERE event_id IN (?)', [ids])) as {
-      event_id: string;
-    }[];
 
   it('applies each event once, in its transaction with the inbox row, through an @OnEvent handler', async () => {
     const { pipeline: p, event } = await start();

@@ -1,19 +1,11 @@
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
-import { runInEventScope, runWithCorrelationId, type Logger } from '@shopflow/platform/observability';
-import { captureLogger, createTestSchema, envelopeOf, eventually, kafkaBrokers } from '@shopflow/testing';
+import { runInEventScope, runWithCorrelationId } from '@shopflow/platform/observability';
+import { captureLogger, envelopeOf, eventually } from '@shopflow/testing';
 import { DLQ_HEADERS } from './dead-letter';
-import { KafkajsBroker } from './kafkajs.broker';
-import type { ReceivedMessage, RunningConsumer } from './message-broker.port';
-import type { OutboxRelayOptions } from './outbox-relay';
-import {
-  prepareMessagingSchema,
-  startPipeline,
-  testEvent,
-  type Pipeline,
-  type TestEvent,
-} from './test-support/messaging-fixture';
+import type { Pipeline, TestEvent } from './test-support/messaging-fixture';
+import { messagingTestBed } from './test-support/messaging-test-bed';
 
 const ROOT = join(__dirname, '../../../..');
 
@@ -23,82 +15,12 @@ const ROOT = join(__dirname, '../../../..');
  */
 describe('messaging backbone (real Kafka, real MySQL)', () => {
   jest.setTimeout(120_000);
-  let schema: Awaited<ReturnType<typeof createTestSchema>>;
-  let admin: KafkajsBroker;
-  const pipelines: Pipeline[] = [];
-  const consumers: RunningConsumer[] = [];
-
-  beforeAll(async () => {
-    schema = await createTestSchema('messaging');
-    await prepareMessagingSchema(schema.url);
-    admin = new KafkajsBroker({
-      brokers: kafkaBrokers(),
-      clientId: 'messaging-admin',
-      logger: captureLogger().logger,
-    });
-  });
-  afterEach(async () => {
-    await Promise.all(consumers.splice(0).map((c) => c.stop()));
-    await Promise.all(pipelines.splice(0).map((p) => p.stop()));
-  });
-  afterAll(async () => {
-    await admin.close();
-    await schema.drop();
-  });
-
-  async function scenario(
-    options: {
-      maxAttempts?: number;
-      handlerDelayMs?: number;
-      groupId?: string;
-      chunkSize?: number;
-      logger?: Logger;
-      relay?: Omit<OutboxRelayOptions, 'service'>;
-      handlerVia?: 'consumer' | 'chunk';
-    } = {},
-  ) {
-    const id = randomUUID().slice(0, 8);
-    const event = testEvent(`test.messaging-${id}`);
-    const deadLetterTopic = `test.messaging-${id}.dlq`;
-    await admin.ensureTopics([
-      { name: event.topic, partitions: 3, replicationFactor: 1 },
-      { name: deadLetterTopic, partitions: 1, replicationFactor: 1 },
-    ]);
-    const groupId = options.groupId ?? `test-group-${id}`;
-    const start = async () => {
-      const pipeline = await startPipeline({
-        databaseUrl: schema.url,
-        brokers: kafkaBrokers(),
-        event,
-        handlerDelayMs: options.handlerDelayMs,
-        logger: options.logger,
-        relay: options.relay,
-        handlerVia: options.handlerVia,
-        consumer: {
-          groupId,
-          deadLetterTopic,
-          maxAttempts: options.maxAttempts ?? 3,
-          retryBaseMs: 10,
-          chunkSize: options.chunkSize,
-        },
-      });
-      pipelines.push(pipeline);
-      return pipeline;
-    };
-    return { event, deadLetterTopic, groupId, start };
-  }
-
-  async function effects(pipeline: Pipeline, eventIds?: string[]) {
-    const rows: { event_id: string; event_key: string; seq: number; causation_id: string | null }[] =
-      await pipeline.dataSource.query(
-        'SELECT event_id, event_key, seq, causation_id FROM test_effect ORDER BY applied_order',
-      );
-    return eventIds ? rows.filter((r) => eventIds.includes(r.event_id)) : rows;
-  }
+  const bed = messagingTestBed('messaging');
+  const { scenario, collect, effects, publish } = bed;
 
   /** Publishes one event and waits until it is applied; returns it as Kafka carried it, for a redelivery. */
   async function publishAndApplyOne(pipeline: Pipeline, event: TestEvent, key: string) {
-    const [eventId] = await publishEvents(pipeline, event, [{ key, seq: 1 }]);
+    const [eventId] = await publish(pipeline, event, [{ key, seq: 1 }]);
     await eventually(async () => expect(await effects(pipeline, [eventId!])).toHaveLength(1));
     const [row]: { payload: string; headers: string }[] = await pipeline.dataSource.query(
       'SELECT payload, headers FROM outbox_message WHERE id = ?',
@@ -111,36 +33,6 @@ describe('messaging backbone (real Kafka, real MySQL)', () => {
     };
   }
 
-  async function publishEvents(
-    pipeline: Pipeline,
-    event: TestEvent,
-    items: { key: string; seq: number; fail?: boolean }[],
-  ) {
-    const ids: string[] = [];
-    // Ten events per transaction, as a busy service would write them.
-    for (let i = 0; i < items.length; i += 10) {
-      const envelopes = await pipeline.unitOfWork.run(async (em) => {
-        const written = [];
-        for (const item of items.slice(i, i + 10)) written.push(await pipeline.outbox.add(em, event, item));
-        return written;
-      });
-      ids.push(...envelopes.map((e) => e.id));
-    }
-    return ids;
-  }
-
-  async function collect(topic: string): Promise<ReceivedMessage[]> {
-    const received: ReceivedMessage[] = [];
-    consumers.push(
-      await admin.startConsumer({
-        groupId: `reader-${randomUUID()}`,
-        topics: [topic],
-        handle: async (m) => void received.push(m),
-      }),
-    );
-    return received;
-  }
-
   it('delivers an event committed by a process killed before the relay published it', async () => {
     const { event, start } = await scenario();
     const child = spawn(
@@ -151,7 +43,7 @@ describe('messaging backbone (real Kafka, real MySQL)', () => {
         env: {
           ...process.env,
           SWC_NODE_PROJECT: join(ROOT, 'tsconfig.base.json'),
-          DATABASE_URL: schema.url,
+          DATABASE_URL: bed.databaseUrl(),
           TOPIC: event.topic,
         },
         stdio: ['ignore', 'pipe', 'inherit'],
@@ -260,7 +152,7 @@ describe('messaging backbone (real Kafka, real MySQL)', () => {
     const run = async (poisonAt?: number) => {
       const { event, deadLetterTopic, start } = await scenario({ handlerVia: 'chunk' });
       const sent = envelopes(event, poisonAt);
-      await admin.producer.send(
+      await bed.admin().producer.send(
         event.topic,
         sent.map((e) => ({ key: e.key, value: JSON.stringify(e) })),
       );
@@ -314,7 +206,7 @@ describe('messaging backbone (real Kafka, real MySQL)', () => {
     const ids: string[] = [];
     // Three transactions, each applied before the next: three batches, and the relay's polls between.
     for (const seq of [1, 2, 3]) {
-      ids.push(...(await publishEvents(pipeline, event, [{ key: 'mark', seq }])));
+      ids.push(...(await publish(pipeline, event, [{ key: 'mark', seq }])));
       await eventually(async () => expect(await effects(pipeline, ids)).toHaveLength(ids.length));
     }
     const unmarked = async () =>
@@ -357,7 +249,7 @@ describe('messaging backbone (real Kafka, real MySQL)', () => {
       [poisonId, new Date()],
     );
     try {
-      const ids = await publishEvents(pipeline, event, [{ key: 'beside', seq: 1 }]);
+      const ids = await publish(pipeline, event, [{ key: 'beside', seq: 1 }]);
       await eventually(async () => expect(await effects(pipeline, ids)).toHaveLength(1));
       await eventually(async () => {
         const [row] = await pipeline.dataSource.query(
@@ -379,7 +271,7 @@ describe('messaging backbone (real Kafka, real MySQL)', () => {
     await pipeline.broker.producer.send(event.topic, [
       { key: 'same-key', value: malformed, headers: { origin: 'test' } },
     ]);
-    const [failingId, afterId] = await publishEvents(pipeline, event, [
+    const [failingId, afterId] = await publish(pipeline, event, [
       { key: 'same-key', seq: 1, fail: true },
       { key: 'same-key', seq: 2 },
     ]);
@@ -423,7 +315,7 @@ describe('messaging backbone (real Kafka, real MySQL)', () => {
       data: { whatever: true },
     };
     await pipeline.broker.producer.send(event.topic, [{ key: 'k', value: JSON.stringify(unknown) }]);
-    const [afterId] = await publishEvents(pipeline, event, [{ key: 'k', seq: 1 }]);
+    const [afterId] = await publish(pipeline, event, [{ key: 'k', seq: 1 }]);
     await eventually(async () => expect(await effects(pipeline, [afterId!])).toHaveLength(1));
     // In a shared chunk the skip is counted after the COMMIT that the effect above came from.
     const text = await eventually(async () => {
@@ -440,7 +332,7 @@ describe('messaging backbone (real Kafka, real MySQL)', () => {
     const { event, start } = await scenario();
     const pipeline = await start();
     const items = Array.from({ length: 1000 }, (_, i) => ({ key: `key-${i % 10}`, seq: Math.floor(i / 10) }));
-    const ids = await publishEvents(pipeline, event, items);
+    const ids = await publish(pipeline, event, items);
     await eventually(async () => expect(await effects(pipeline, ids)).toHaveLength(1000), {
       timeoutMs: 60_000,
     });
@@ -455,7 +347,7 @@ describe('messaging backbone (real Kafka, real MySQL)', () => {
   it('loses nothing and applies nothing twice when a consumer shuts down mid-batch', async () => {
     const { event, start } = await scenario({ handlerDelayMs: 10, chunkSize: 10 });
     const first = await start();
-    const ids = await publishEvents(
+    const ids = await publish(
       first,
       event,
       Array.from({ length: 300 }, (_, i) => ({ key: `key-${i % 4}`, seq: i })),
@@ -474,7 +366,7 @@ describe('messaging backbone (real Kafka, real MySQL)', () => {
   it('prunes published outbox rows after the retention period, and never an unpublished one', async () => {
     const { event, start } = await scenario({ relay: { retentionMs: 500, pruneIntervalMs: 100 } });
     const pipeline = await start();
-    const ids = await publishEvents(pipeline, event, [
+    const ids = await publish(pipeline, event, [
       { key: 'p', seq: 1 },
       { key: 'p', seq: 2 },
     ]);
@@ -508,7 +400,7 @@ describe('messaging backbone (real Kafka, real MySQL)', () => {
     const { event, start } = await scenario({ maxAttempts: 1 });
     const pipeline = await start();
     await pipeline.relay.stop(); // hold publishing to see a backlog
-    const ids = await publishEvents(pipeline, event, [
+    const ids = await publish(pipeline, event, [
       { key: 'm', seq: 1 },
       { key: 'm', seq: 2 },
       { key: 'm', seq: 3, fail: true },
@@ -543,7 +435,7 @@ describe('messaging backbone (real Kafka, real MySQL)', () => {
     const received = await collect(event.topic);
     const pipeline = await start();
     const [eventId] = await runWithCorrelationId('corr-from-http', () =>
-      publishEvents(pipeline, event, [{ key: 'c', seq: 1 }]),
+      publish(pipeline, event, [{ key: 'c', seq: 1 }]),
     );
     await eventually(() => expect(received.find((m) => m.headers['event-id'] === eventId)).toBeDefined());
     const message = received.find((m) => m.headers['event-id'] === eventId)!;
