@@ -54,4 +54,27 @@ describe('consumer state and lag (real Kafka)', () => {
       (await metrics.registry.getSingleMetric('messaging_consumer_joined')!.get()).values[0]!.value,
     ).toBe(1);
   }, 90_000);
+
+  it('starting from the newest offset, reads every message written once it is positioned, and none before', async () => {
+    // Three members in a row: joining and positioning are a few milliseconds apart, and a message
+    // written in between is lost to a member that trusts the join (the in-process cache's feed).
+    for (let member = 0; member < 3; member++) {
+      const topic = `test.positioned-${randomUUID()}`;
+      await broker.ensureTopics([{ name: topic, partitions: 1, replicationFactor: 1 }]);
+      await broker.producer.send(topic, [{ key: 'k', value: 'before' }]);
+      const received: string[] = [];
+      consumer = broker.startConsumer({
+        groupId: `group-${randomUUID()}`,
+        topics: [topic],
+        fromBeginning: false,
+        handle: async (message) => void received.push(message.value!.toString()),
+      });
+      const started = consumer;
+      await started.joined;
+      await eventually(() => expect(started.state().positioned).toBe(true), { timeoutMs: 30_000 });
+      await broker.producer.send(topic, [{ key: 'k', value: 'after' }]);
+      await eventually(() => expect(received).toEqual(['after']), { timeoutMs: 30_000 });
+      await started.stop();
+    }
+  }, 120_000);
 });

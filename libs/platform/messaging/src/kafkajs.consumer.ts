@@ -39,7 +39,15 @@ export class KafkajsGroupMember implements RunningConsumer {
   private consumer?: Consumer;
   private stopped = false;
   private attempt = 0;
-  private current: ConsumerState = { status: 'starting', since: Date.now(), assignment: {}, progress: {} };
+  private current: ConsumerState = {
+    status: 'starting',
+    since: Date.now(),
+    assignment: {},
+    positioned: false,
+    progress: {},
+  };
+  /** A fetch began after the last join: when it returns, the member's offsets are settled. */
+  private fetchSinceJoin = false;
   private readonly lifecycle: Promise<void>;
   private resolveJoined!: () => void;
   readonly joined = new Promise<void>((resolve) => (this.resolveJoined = resolve));
@@ -114,9 +122,20 @@ export class KafkajsGroupMember implements RunningConsumer {
         since: Date.now(),
         memberId: payload.memberId,
         assignment: payload.memberAssignment,
+        positioned: false,
         progress: {},
       };
+      this.fetchSinceJoin = false;
       this.resolveJoined();
+    });
+    // kafkajs resolves a partition's starting offset (for `fromBeginning: false`, the log end as it is
+    // then) inside the first fetch after a join, between these two events.
+    consumer.on(events.FETCH_START, () => {
+      if (this.consumer === consumer && this.current.status === 'joined') this.fetchSinceJoin = true;
+    });
+    consumer.on(events.FETCH, () => {
+      if (this.consumer === consumer && this.fetchSinceJoin && this.current.status === 'joined')
+        this.current.positioned = true;
     });
     consumer.on(events.REBALANCING, () => {
       this.setStatus('rebalancing');
@@ -261,7 +280,8 @@ export class KafkajsGroupMember implements RunningConsumer {
   private setStatus(status: ConsumerState['status'], error?: unknown): void {
     const lastError =
       error === undefined ? undefined : error instanceof Error ? error.message : String(error);
-    if (status !== 'joined') this.current = { ...this.current, assignment: {}, progress: {} };
+    if (status !== 'joined')
+      this.current = { ...this.current, assignment: {}, positioned: false, progress: {} };
     this.current = { ...this.current, status, since: Date.now(), ...(lastError ? { lastError } : {}) };
     if (status === 'crashed')
       this.logger.warn({ groupId: this.spec.groupId, err: lastError }, 'consumer crashed');

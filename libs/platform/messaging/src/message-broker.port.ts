@@ -73,6 +73,13 @@ export interface ConsumerState {
   /** Partitions held, by topic; empty unless joined. */
   assignment: Record<string, number[]>;
   /**
+   * Joined, and a fetch since the join has returned: the member has settled where it reads each
+   * partition, so it reads every message written from now on. A member that starts from the newest
+   * offset (`fromBeginning: false`) settles that offset at its first fetch, not when it joins: a
+   * message written in between is never read.
+   */
+  positioned: boolean;
+  /**
    * Per "topic/partition" since the last join, from the batches handled: messages still behind the
    * log end, and the timestamp of the last one handled (or of the first one waiting).
    */
