@@ -12,7 +12,7 @@ import {
 export interface CatalogReadCacheOptions {
   /** No entry is served longer than this after its database read began; 0 turns the cache off. */
   ttlMs: number;
-  /** While false, reads bypass the cache (the in-process backend before its invalidation feed is positioned). */
+  /** While false, reads bypass the cache (the in-process backend before its invalidation feed joined). */
   live?: () => boolean;
 }
 

@@ -24,8 +24,8 @@ const FEED = Symbol('READ_CACHE_FEED');
 
 /**
  * Redis when REDIS_URL is set (one cache for every replica: a replica's own invalidation reaches
- * all at once), else an in-process LRU, bypassed until its invalidation feed is positioned (a
- * change it could miss must not be cached over). Both follow the feed: every change committed anywhere
+ * all at once), else an in-process LRU, bypassed until its invalidation feed has joined (a change
+ * it could miss must not be cached over). Both follow the feed: every change committed anywhere
  * reaches every replica, even when the replica that made it crashed before dropping its entries.
  */
 export function readCacheProviders(settings: ReadCacheSettings, logger: Logger) {
@@ -46,8 +46,7 @@ export function readCacheProviders(settings: ReadCacheSettings, logger: Logger) 
           ['cache'],
         );
         const backend = new LruBackend(settings.maxEntries, (area) => evictions.inc({ cache: area }));
-        // Joined is not enough: the feed reads from the log end as it is at its first fetch.
-        const live = () => feed.consumer?.state().positioned === true;
+        const live = () => feed.consumer?.state().status === 'joined';
         cache = new CatalogReadCache(backend, { ttlMs: settings.ttlMs, live }, metrics, cacheLogger);
       }
       // Redis too: a replica that crashed between its commit and its own invalidation is covered.

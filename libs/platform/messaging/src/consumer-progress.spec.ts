@@ -7,7 +7,6 @@ const joined = (progress: ConsumerState['progress'] = {}): ConsumerState => ({
   status: 'joined',
   since: joinedAt,
   assignment: { 'catalog.stock-events': [0, 1], 'auth.user-events': [2] },
-  positioned: true,
   progress,
 });
 

@@ -55,23 +55,22 @@ describe('consumer state and lag (real Kafka)', () => {
     ).toBe(1);
   }, 90_000);
 
-  it('starting from the newest offset, reads every message written once it is positioned, and none before', async () => {
-    // Three members in a row: joining and positioning are a few milliseconds apart, and a message
-    // written in between is lost to a member that trusts the join (the in-process cache's feed).
+  it('starting from the log end, reads every message written once it has joined, and none before', async () => {
+    // Three members in a row: left to kafkajs, "the log end" is looked up at the first fetch, a few
+    // milliseconds after the join, and a message written in between is lost (8 of 10 in a probe).
     for (let member = 0; member < 3; member++) {
-      const topic = `test.positioned-${randomUUID()}`;
+      const topic = `test.log-end-${randomUUID()}`;
       await broker.ensureTopics([{ name: topic, partitions: 1, replicationFactor: 1 }]);
       await broker.producer.send(topic, [{ key: 'k', value: 'before' }]);
       const received: string[] = [];
-      consumer = broker.startConsumer({
+      const started = broker.startConsumer({
         groupId: `group-${randomUUID()}`,
         topics: [topic],
         fromBeginning: false,
         handle: async (message) => void received.push(message.value!.toString()),
       });
-      const started = consumer;
+      consumer = started;
       await started.joined;
-      await eventually(() => expect(started.state().positioned).toBe(true), { timeoutMs: 30_000 });
       await broker.producer.send(topic, [{ key: 'k', value: 'after' }]);
       await eventually(() => expect(received).toEqual(['after']), { timeoutMs: 30_000 });
       await started.stop();

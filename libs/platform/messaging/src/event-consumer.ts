@@ -127,15 +127,7 @@ export class EventConsumer {
   }
 
   state(): ConsumerState {
-    return (
-      this.running?.state() ?? {
-        status: 'stopped',
-        since: 0,
-        assignment: {},
-        positioned: false,
-        progress: {},
-      }
-    );
+    return this.running?.state() ?? { status: 'stopped', since: 0, assignment: {}, progress: {} };
   }
 
   /** Every event published before this time has been applied (see `caughtUpTo`); null when unknown. */

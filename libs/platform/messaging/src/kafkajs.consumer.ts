@@ -1,6 +1,7 @@
 import type { Consumer, ConsumerConfig, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
 import type { Logger } from '@shopflow/platform/observability';
 import { decodeHeaders } from './kafkajs.headers';
+import { StartPosition } from './kafkajs.start-position';
 import type {
   BatchHandler,
   ConsumerSpec,
@@ -39,15 +40,9 @@ export class KafkajsGroupMember implements RunningConsumer {
   private consumer?: Consumer;
   private stopped = false;
   private attempt = 0;
-  private current: ConsumerState = {
-    status: 'starting',
-    since: Date.now(),
-    assignment: {},
-    positioned: false,
-    progress: {},
-  };
-  /** A fetch began after the last join: when it returns, the member's offsets are settled. */
-  private fetchSinceJoin = false;
+  /** Only for `fromBeginning: false`: taken once, kept across sessions. */
+  private startPosition?: StartPosition;
+  private current: ConsumerState = { status: 'starting', since: Date.now(), assignment: {}, progress: {} };
   private readonly lifecycle: Promise<void>;
   private resolveJoined!: () => void;
   readonly joined = new Promise<void>((resolve) => (this.resolveJoined = resolve));
@@ -122,20 +117,10 @@ export class KafkajsGroupMember implements RunningConsumer {
         since: Date.now(),
         memberId: payload.memberId,
         assignment: payload.memberAssignment,
-        positioned: false,
         progress: {},
       };
-      this.fetchSinceJoin = false;
+      this.startPosition?.seekOnJoin(consumer, payload.memberAssignment);
       this.resolveJoined();
-    });
-    // kafkajs resolves a partition's starting offset (for `fromBeginning: false`, the log end as it is
-    // then) inside the first fetch after a join, between these two events.
-    consumer.on(events.FETCH_START, () => {
-      if (this.consumer === consumer && this.current.status === 'joined') this.fetchSinceJoin = true;
-    });
-    consumer.on(events.FETCH, () => {
-      if (this.consumer === consumer && this.fetchSinceJoin && this.current.status === 'joined')
-        this.current.positioned = true;
     });
     consumer.on(events.REBALANCING, () => {
       this.setStatus('rebalancing');
@@ -149,6 +134,8 @@ export class KafkajsGroupMember implements RunningConsumer {
     });
     this.setStatus('joining');
     (async () => {
+      if (this.spec.fromBeginning === false)
+        this.startPosition ??= await StartPosition.atLogEnd(this.kafka, this.spec.topics);
       await consumer.connect();
       await consumer.subscribe({
         topics: [...this.spec.topics],
@@ -200,6 +187,7 @@ export class KafkajsGroupMember implements RunningConsumer {
             resolveOffset(upTo.offset);
             const next = (BigInt(upTo.offset) + 1n).toString();
             this.uncommitted.set(`${topic}/${partition}`, { topic, partition, offset: next });
+            this.startPosition?.read(topic, partition, next);
             track(next, upTo.timestamp);
           },
         },
@@ -280,8 +268,7 @@ export class KafkajsGroupMember implements RunningConsumer {
   private setStatus(status: ConsumerState['status'], error?: unknown): void {
     const lastError =
       error === undefined ? undefined : error instanceof Error ? error.message : String(error);
-    if (status !== 'joined')
-      this.current = { ...this.current, assignment: {}, positioned: false, progress: {} };
+    if (status !== 'joined') this.current = { ...this.current, assignment: {}, progress: {} };
     this.current = { ...this.current, status, since: Date.now(), ...(lastError ? { lastError } : {}) };
     if (status === 'crashed')
       this.logger.warn({ groupId: this.spec.groupId, err: lastError }, 'consumer crashed');

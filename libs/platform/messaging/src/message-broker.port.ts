@@ -28,6 +28,11 @@ export interface MessageProducer {
 export interface ConsumerSpec {
   groupId: string;
   topics: readonly string[];
+  /**
+   * Where a group without offsets starts. Default true. `false`: at the log end as it is when the
+   * member starts, for a member in a group of its own (a broadcast): once it has joined, it reads
+   * every message written after its start, and after a rejoin it goes on where it stopped reading.
+   */
   fromBeginning?: boolean;
   /** Partitions handled in parallel (order holds within each partition). Default 1. */
   partitionsConsumedConcurrently?: number;
@@ -72,13 +77,6 @@ export interface ConsumerState {
   memberId?: string;
   /** Partitions held, by topic; empty unless joined. */
   assignment: Record<string, number[]>;
-  /**
-   * Joined, and a fetch since the join has returned: the member has settled where it reads each
-   * partition, so it reads every message written from now on. A member that starts from the newest
-   * offset (`fromBeginning: false`) settles that offset at its first fetch, not when it joins: a
-   * message written in between is never read.
-   */
-  positioned: boolean;
   /**
    * Per "topic/partition" since the last join, from the batches handled: messages still behind the
    * log end, and the timestamp of the last one handled (or of the first one waiting).
