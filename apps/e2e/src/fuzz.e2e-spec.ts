@@ -40,7 +40,7 @@ describe('fuzzing every operation from its OpenAPI document', () => {
   });
 
   const fingerprint = () => Promise.all(SERVICES.map((s) => databaseFingerprint(infra.databaseUrl(s))));
-  /** Catalog's and order's consumers are joined and report nothing left to apply. */
+  /** Catalog's and order's consumers are joined, and none reports a partition behind (as of its last batch). */
   const consumersCaughtUp = async () => {
     for (const service of ['catalog', 'order'] as const) {
       const ready = (await (await fetch(`${stack.baseUrl(service)}/health/ready`)).json()) as {

@@ -14,7 +14,7 @@ describe('EventTransport on the real broker and database', () => {
   /** A pipeline whose handler is an `@OnEvent` controller method, and its dead letters as they come. */
   async function start(maxAttempts = 3) {
     const scene = await scenario({ handlerVia: 'nest', maxAttempts });
-    const deadLetters = await collect(scene.deadLetterTopic);
+    const deadLetters = collect(scene.deadLetterTopic);
     return { pipeline: await scene.start(), event: scene.event, deadLetters };
   }
 

@@ -113,7 +113,7 @@ describe('messaging backbone (real Kafka, real MySQL)', () => {
 
   it('hands a chunk handler its events in one call, and replays a failing chunk one event at a time', async () => {
     const { event, deadLetterTopic, start } = await scenario({ handlerVia: 'chunk' });
-    const deadLetters = await collect(deadLetterTopic);
+    const deadLetters = collect(deadLetterTopic);
     const pipeline = await start();
     // One key, one send: one partition, one record batch, so one fetch brings them all.
     const send = (items: { seq: number; fail?: boolean }[]) => {
@@ -156,7 +156,7 @@ describe('messaging backbone (real Kafka, real MySQL)', () => {
         event.topic,
         sent.map((e) => ({ key: e.key, value: JSON.stringify(e) })),
       );
-      const deadLetters = await collect(deadLetterTopic);
+      const deadLetters = collect(deadLetterTopic);
       const pipeline = await start();
       const applied = sent.filter((e) => !e.data.fail).map((e) => e.id);
       await eventually(async () => expect(await effects(pipeline, applied)).toHaveLength(applied.length));
@@ -265,7 +265,7 @@ describe('messaging backbone (real Kafka, real MySQL)', () => {
 
   it('dead-letters a malformed message and one whose handler always fails, and the partition moves on', async () => {
     const { event, deadLetterTopic, start } = await scenario({ maxAttempts: 3 });
-    const deadLetters = await collect(deadLetterTopic);
+    const deadLetters = collect(deadLetterTopic);
     const pipeline = await start();
     const malformed = Buffer.from('{"this is":"not an event"');
     await pipeline.broker.producer.send(event.topic, [
@@ -435,7 +435,7 @@ describe('messaging backbone (real Kafka, real MySQL)', () => {
   it("carries the correlation id into headers, the consumer's logs and the events it causes", async () => {
     const logs = captureLogger('messaging-test', 'info');
     const { event, start } = await scenario({ logger: logs.logger });
-    const received = await collect(event.topic);
+    const received = collect(event.topic);
     const pipeline = await start();
     const [eventId] = await runWithCorrelationId('corr-from-http', () =>
       publish(pipeline, event, [{ key: 'c', seq: 1 }]),

@@ -99,10 +99,10 @@ export function messagingTestBed(name: string) {
     },
 
     /** Every message on `topic` from its beginning (the topics are the test's own), as it arrives. */
-    async collect(topic: string): Promise<ReceivedMessage[]> {
+    collect(topic: string): ReceivedMessage[] {
       const received: ReceivedMessage[] = [];
       readers.push(
-        await admin.startConsumer({
+        admin.startConsumer({
           groupId: `reader-${randomUUID()}`,
           topics: [topic],
           fromBeginning: true,
