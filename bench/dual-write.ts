@@ -11,42 +11,29 @@ import type { DataSource } from 'typeorm';
 import { headersOf } from '@shopflow/contracts';
 import { KafkajsBroker, type ReceivedMessage } from '@shopflow/platform/messaging';
 import type { Logger } from '@shopflow/platform/observability';
-import { createDataSource } from '@shopflow/platform/persistence';
-import { createTestSchema, envelopeOf } from '@shopflow/testing';
-import { benchEventOn, eventDelivery, type BenchEvent, type MessagingWorkload } from './event-delivery';
+import { envelopeOf } from '@shopflow/testing';
+import {
+  benchEventOn,
+  eventDelivery,
+  withBenchDatabase,
+  type BenchEvent,
+  type MessagingWorkload,
+} from './event-delivery';
 
 const CHUNK = 100; // EventConsumer's default chunk size
 
-export async function dualWrite(brokers: string[], logger: Logger, workload: MessagingWorkload) {
-  const schema = await createTestSchema('bench_dual_write');
-  try {
-    const dataSource = await createDataSource({ url: schema.url, poolSize: 20 }).initialize();
+export function dualWrite(brokers: string[], logger: Logger, workload: MessagingWorkload) {
+  return withBenchDatabase('bench_dual_write', async (dataSource) => {
+    const broker = new KafkajsBroker({ brokers, clientId: 'bench-dual-write', logger });
     try {
-      const broker = new KafkajsBroker({ brokers, clientId: 'bench-dual-write', logger });
-      try {
-        return await measure(dataSource, broker, workload);
-      } finally {
-        await broker.close();
-      }
+      return await measure(dataSource, broker, workload);
     } finally {
-      await dataSource.destroy();
+      await broker.close();
     }
-  } finally {
-    await schema.drop();
-  }
+  });
 }
 
 async function measure(dataSource: DataSource, broker: KafkajsBroker, workload: MessagingWorkload) {
-  // The outbox table's columns and keys: every row costs the same bytes and index updates.
-  await dataSource.query(
-    `CREATE TABLE bench_written (
-       seq BIGINT UNSIGNED NOT NULL AUTO_INCREMENT, id CHAR(36) NOT NULL, topic VARCHAR(249) NOT NULL,
-       message_key VARCHAR(191) NOT NULL, event_type VARCHAR(100) NOT NULL, payload MEDIUMTEXT NOT NULL,
-       headers TEXT NOT NULL, created_at DATETIME(3) NOT NULL, attempts INT UNSIGNED NOT NULL DEFAULT 0,
-       last_error VARCHAR(1000) NULL, published_at DATETIME(3) NULL, traceparent VARCHAR(55) NULL,
-       PRIMARY KEY (seq), UNIQUE KEY uq_bench_written_id (id), KEY ix_bench_written_pending (published_at, seq))`,
-  );
-  await dataSource.query('CREATE TABLE bench_effect (event_id CHAR(36) PRIMARY KEY, seq INT NOT NULL)');
   const topic = `bench.dual-write-${randomUUID().slice(0, 8)}`;
   const event = benchEventOn(topic);
   await broker.ensureTopics([{ name: topic, partitions: 3, replicationFactor: 1 }]);
@@ -72,14 +59,14 @@ async function measure(dataSource: DataSource, broker: KafkajsBroker, workload: 
   });
 
   return delivery.measure(async (events) => {
-    // The envelope and headers the outbox writes for such an event.
+    // The rows the outbox writes for such events, in its own table (no relay reads it here).
     const messages = events.map((data) => {
       const envelope = envelopeOf(event, data, 'order');
       return { envelope, headers: headersOf(envelope), value: JSON.stringify(envelope) };
     });
     await dataSource.transaction((em) =>
       em.query(
-        `INSERT INTO bench_written (id, topic, message_key, event_type, payload, headers, created_at, traceparent)
+        `INSERT INTO outbox_message (id, topic, message_key, event_type, payload, headers, created_at, traceparent)
          VALUES ?`,
         [
           messages.map(({ envelope, headers, value }) => [

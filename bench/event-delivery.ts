@@ -2,8 +2,15 @@
 // committed effect: a warm-up event, then latency (one event at a time, each waited for), then
 // throughput (concurrent writers, several events per transaction, until the last is applied).
 import { performance } from 'node:perf_hooks';
+import type { DataSource } from 'typeorm';
 import { z } from 'zod';
 import { defineEvent } from '@shopflow/contracts';
+import {
+  AddOutboxTraceparent1764400000000,
+  CreateMessagingTables1764000000000,
+} from '@shopflow/platform/messaging';
+import { createDataSource, runMigrations } from '@shopflow/platform/persistence';
+import { createTestSchema } from '@shopflow/testing';
 import { summarize } from './bench-infra';
 
 export interface MessagingWorkload {
@@ -26,6 +33,30 @@ export function benchEventOn(topic: string) {
     description: 'benchmark',
     schema: z.object({ key: z.string(), seq: z.number().int(), padding: z.string() }),
   });
+}
+
+/**
+ * A schema of its own with the messaging tables (the outbox's and the inbox's, from their
+ * migrations) and `bench_effect`, the row a consumer writes per event; `work` gets a pool of 20.
+ */
+export async function withBenchDatabase<T>(name: string, work: (dataSource: DataSource) => Promise<T>) {
+  const schema = await createTestSchema(name);
+  try {
+    await runMigrations({
+      url: schema.url,
+      poolSize: 1,
+      migrations: [CreateMessagingTables1764000000000, AddOutboxTraceparent1764400000000],
+    });
+    const dataSource = await createDataSource({ url: schema.url, poolSize: 20 }).initialize();
+    try {
+      await dataSource.query('CREATE TABLE bench_effect (event_id CHAR(36) PRIMARY KEY, seq INT NOT NULL)');
+      return await work(dataSource);
+    } finally {
+      await dataSource.destroy();
+    }
+  } finally {
+    await schema.drop();
+  }
 }
 
 /** Promises keyed by a string, resolved when that key shows up. */

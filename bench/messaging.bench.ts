@@ -15,8 +15,6 @@ import { Payload } from '@nestjs/microservices';
 import type { EntityManager } from 'typeorm';
 import type { EventDefinition, EventEnvelope } from '@shopflow/contracts';
 import {
-  AddOutboxTraceparent1764400000000,
-  CreateMessagingTables1764000000000,
   EventConsumer,
   EventTransport,
   KafkajsBroker,
@@ -29,11 +27,15 @@ import {
   type EventHandler,
 } from '@shopflow/platform/messaging';
 import { createLogger, Metrics } from '@shopflow/platform/observability';
-import { createDataSource, runMigrations } from '@shopflow/platform/persistence';
-import { createTestSchema } from '@shopflow/testing';
 import { benchInfra, machine } from './bench-infra';
 import { dualWrite } from './dual-write';
-import { benchEventOn, eventDelivery, type BenchEvent, type MessagingWorkload } from './event-delivery';
+import {
+  benchEventOn,
+  eventDelivery,
+  withBenchDatabase,
+  type BenchEvent,
+  type MessagingWorkload,
+} from './event-delivery';
 import { rawKafkaRoundTrip } from './kafka-round-trip';
 
 const WORKLOAD: MessagingWorkload = {
@@ -58,17 +60,8 @@ function benchEventsModule(event: EventDefinition, apply: EventHandler<BenchEven
   return BenchEventsModule;
 }
 
-async function outboxPath(brokers: string[], handlerVia: 'consumer' | 'nest' | 'chunk') {
-  const schema = await createTestSchema('bench_messaging');
-  const url = new URL(schema.url);
-  try {
-    await runMigrations({
-      url: url.toString(),
-      poolSize: 1,
-      migrations: [CreateMessagingTables1764000000000, AddOutboxTraceparent1764400000000],
-    });
-    const dataSource = await createDataSource({ url: url.toString(), poolSize: 20 }).initialize();
-    await dataSource.query('CREATE TABLE bench_effect (event_id CHAR(36) PRIMARY KEY, seq INT NOT NULL)');
+function outboxPath(brokers: string[], handlerVia: 'consumer' | 'nest' | 'chunk') {
+  return withBenchDatabase('bench_messaging', async (dataSource) => {
     const topic = `bench.outbox-${randomUUID().slice(0, 8)}`;
     const event = benchEventOn(topic);
     const broker = new KafkajsBroker({ brokers, clientId: 'bench-outbox', logger });
@@ -120,11 +113,8 @@ async function outboxPath(brokers: string[], handlerVia: 'consumer' | 'nest' | '
     await nest?.close();
     await relay.stop();
     await broker.close();
-    await dataSource.destroy();
     return result;
-  } finally {
-    await schema.drop();
-  }
+  });
 }
 
 async function main() {

@@ -121,13 +121,14 @@ export class KafkajsBroker implements MessageBroker {
       { ...spec, handleBatch: spec.handleBatch ?? oneByOne(spec.handle!) },
       groupTimings(this.options.sessionTimeoutMs, this.options.offsetCommitIntervalMs),
       this.log,
+      () => this.connectedAdmin(),
     );
     this.consumers.add(member); // stopping twice is harmless: close() stops whatever is left
     return member;
   }
 
   async ensureTopics(topics: readonly TopicSpec[]): Promise<void> {
-    await (this.adminReady ??= this.admin.connect());
+    await this.connectedAdmin();
     const brokerCount = (await this.admin.describeCluster()).brokers.length;
     const existing = new Set(await this.admin.listTopics());
     const missing = topics.filter((t) => !existing.has(t.name));
@@ -162,8 +163,12 @@ export class KafkajsBroker implements MessageBroker {
   }
 
   async ping(): Promise<void> {
+    await (await this.connectedAdmin()).describeCluster();
+  }
+
+  private async connectedAdmin(): Promise<Admin> {
     await (this.adminReady ??= this.admin.connect());
-    await this.admin.describeCluster();
+    return this.admin;
   }
 
   async close(): Promise<void> {

@@ -1,4 +1,4 @@
-import type { Consumer, ConsumerConfig, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
+import type { Admin, Consumer, ConsumerConfig, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
 import type { Logger } from '@shopflow/platform/observability';
 import { decodeHeaders } from './kafkajs.headers';
 import { StartPosition } from './kafkajs.start-position';
@@ -59,6 +59,8 @@ export class KafkajsGroupMember implements RunningConsumer {
     private readonly spec: ConsumerSpec & { handleBatch: BatchHandler },
     private readonly timings: GroupTimings,
     private readonly logger: Logger,
+    /** The broker's admin client, connected: only a member that starts at the log end needs it. */
+    private readonly admin: () => Promise<Admin>,
   ) {
     this.lifecycle = this.runUntilStopped();
   }
@@ -135,7 +137,7 @@ export class KafkajsGroupMember implements RunningConsumer {
     this.setStatus('joining');
     (async () => {
       if (this.spec.fromBeginning === false)
-        this.startPosition ??= await StartPosition.atLogEnd(this.kafka, this.spec.topics);
+        this.startPosition ??= await StartPosition.atLogEnd(await this.admin(), this.spec.topics);
       await consumer.connect();
       await consumer.subscribe({
         topics: [...this.spec.topics],

@@ -1,4 +1,4 @@
-import type { Consumer, Kafka } from 'kafkajs';
+import type { Admin, Consumer } from 'kafkajs';
 
 /**
  * Where a member that starts from the newest offset (`fromBeginning: false`) reads, decided before
@@ -12,17 +12,15 @@ export class StartPosition {
   /** Next offset to read, by "topic/partition": the log end at start, then what was read. */
   private readonly next = new Map<string, string>();
 
-  static async atLogEnd(kafka: Kafka, topics: readonly string[]): Promise<StartPosition> {
+  /** `admin`: the broker's connected admin client. */
+  static async atLogEnd(
+    admin: Pick<Admin, 'fetchTopicOffsets'>,
+    topics: readonly string[],
+  ): Promise<StartPosition> {
     const position = new StartPosition();
-    const admin = kafka.admin();
-    await admin.connect();
-    try {
-      for (const topic of topics)
-        for (const { partition, high } of await admin.fetchTopicOffsets(topic))
-          position.next.set(`${topic}/${partition}`, high);
-    } finally {
-      await admin.disconnect();
-    }
+    for (const topic of topics)
+      for (const { partition, high } of await admin.fetchTopicOffsets(topic))
+        position.next.set(`${topic}/${partition}`, high);
     return position;
   }
 
